@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ecrlp {
+
+/// An instant in UTC at microsecond precision (ECR prints microseconds; ranking needs them).
+using timestamp = std::chrono::sys_time<std::chrono::microseconds>;
+
+/// Parses an ECR/AWS CLI timestamp: ISO-8601 with `Z` or a `±hh:mm`/`±hhmm` offset and an optional
+/// fraction of up to 9 digits (truncated to microseconds), or epoch seconds as a decimal number
+/// (`1565128275.0`, AWS CLI v1). Returns nullopt for anything else, including impossible dates
+/// such as February 30th. Implemented in lib/ (uses Howard Hinnant's date as the reference parser).
+[[nodiscard]] std::optional<timestamp> parse_timestamp(std::string_view text) noexcept;
+
+/// Formats an instant as ISO-8601 in UTC the way AWS CLI v2 prints it: `2023-09-04T05:35:37+00:00`,
+/// with `.ffffff` only when the microseconds are non-zero. Header-only.
+[[nodiscard]] inline std::string format_timestamp(timestamp t) {
+  using namespace std::chrono;
+  const auto day = floor<days>(t);
+  const year_month_day ymd{day};
+  const hh_mm_ss<microseconds> hms{t - day};
+  const auto y = static_cast<int>(ymd.year());
+  const auto two = [](std::string& s, unsigned v) {
+    s.push_back(static_cast<char>('0' + (v / 10) % 10));
+    s.push_back(static_cast<char>('0' + v % 10));
+  };
+  std::string out;
+  out.reserve(32);
+  if (y < 0 || y > 9999) {
+    out += std::to_string(y);
+  } else {
+    const auto uy = static_cast<unsigned>(y);
+    two(out, uy / 100);
+    two(out, uy % 100);
+  }
+  out.push_back('-');
+  two(out, static_cast<unsigned>(ymd.month()));
+  out.push_back('-');
+  two(out, static_cast<unsigned>(ymd.day()));
+  out.push_back('T');
+  two(out, static_cast<unsigned>(hms.hours().count()));
+  out.push_back(':');
+  two(out, static_cast<unsigned>(hms.minutes().count()));
+  out.push_back(':');
+  two(out, static_cast<unsigned>(hms.seconds().count()));
+  if (const auto us = static_cast<std::uint32_t>(hms.subseconds().count()); us != 0) {
+    out.push_back('.');
+    std::uint32_t div = 100000;
+    for (int i = 0; i < 6; ++i, div /= 10) out.push_back(static_cast<char>('0' + (us / div) % 10));
+  }
+  out += "+00:00";
+  return out;
+}
+
+}  // namespace ecrlp
