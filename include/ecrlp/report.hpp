@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+/// Totals of an evaluation (header-only) and the renderers of a preview (compiled in lib/).
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include <ecrlp/diagnostic.hpp>
+#include <ecrlp/evaluate.hpp>
+#include <ecrlp/image.hpp>
+#include <ecrlp/policy.hpp>
+
+namespace ecrlp {
+
+/// Images, bytes and scan findings of a set of images.
+struct image_totals {
+  std::size_t images = 0;
+  std::uint64_t bytes = 0;
+  finding_counts findings;
+
+  constexpr void add(const image& img) noexcept {
+    ++images;
+    bytes += img.size_bytes;
+    if (img.findings) findings += *img.findings;
+  }
+};
+
+/// Before/after view of an evaluation: what the repository holds now, what leaves, what stays.
+struct preview_totals {
+  image_totals before;        ///< every image
+  image_totals expired;       ///< deleted
+  image_totals transitioned;  ///< moved to archive (still in the repository)
+  image_totals kept;          ///< untouched
+  image_totals after;         ///< kept + transitioned
+  image_totals after_standard;
+  image_totals after_archive;
+};
+
+/// Computes preview_totals from an evaluation. `result` must come from evaluate(policy, images, ...).
+[[nodiscard]] inline preview_totals summarize(std::span<const image> images,
+                                              const evaluation_result& result) {
+  preview_totals t;
+  for (std::size_t i = 0; i < images.size(); ++i) {
+    const image& img = images[i];
+    t.before.add(img);
+    switch (result.decisions[i].action) {
+      case fate::expire:
+        t.expired.add(img);
+        continue;
+      case fate::transition:
+        t.transitioned.add(img);
+        t.after_archive.add(img);
+        break;
+      case fate::keep:
+        t.kept.add(img);
+        if (img.status == image_status::archived) {
+          t.after_archive.add(img);
+        } else {
+          t.after_standard.add(img);
+        }
+        break;
+    }
+    t.after.add(img);
+  }
+  return t;
+}
+
+/// Everything a preview report shows.
+struct preview_document {
+  const lifecycle_policy& policy;
+  std::string_view policy_text;  ///< echoed as lifecyclePolicyText
+  std::span<const image> images;
+  const evaluation_result& result;
+  timestamp now;
+  std::string_view repository_name;  ///< omitted from JSON when empty
+  std::string_view registry_id;      ///< omitted from JSON when empty
+};
+
+/// The shape of `aws ecr get-lifecycle-policy-preview` (registryId, repositoryName,
+/// lifecyclePolicyText, status, previewResults oldest first, summary), plus one extra top-level
+/// object `ecrlpReport` with per-rule and before/after totals. 4-space indented, newline-terminated.
+[[nodiscard]] std::string render_preview_json(const preview_document& doc);
+
+/// A report for a person: rules, totals before and after, then affected images (at most
+/// `max_rows` of them; 0 = all).
+[[nodiscard]] std::string render_preview_table(const preview_document& doc,
+                                               std::size_t max_rows = 50);
+
+/// One RFC 4180 CSV row per image (oldest first) with its fate, after a header row.
+[[nodiscard]] std::string render_preview_csv(const preview_document& doc);
+
+/// Compiler-style lines: `file:line:col: error[code]: message` (or `file:/pointer: ...`), with
+/// ECR's own wording on a following line when known.
+[[nodiscard]] std::string render_diagnostics_text(std::span<const diagnostic> diags);
+
+/// A JSON array of diagnostic objects (level, code, file, pointer, line, column, message,
+/// awsMessage), 2-space indented.
+[[nodiscard]] std::string render_diagnostics_json(std::span<const diagnostic> diags);
+
+}  // namespace ecrlp

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// Private helpers shared by the renderers and the CLI: locale-free number and size formatting.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <ecrlp/policy.hpp>
+
+namespace ecrlp::detail {
+
+/// 1234567 -> "1,234,567", independent of the locale.
+[[nodiscard]] inline std::string group_digits(std::uint64_t v) {
+  std::string digits = std::to_string(v);
+  std::string out;
+  out.reserve(digits.size() + digits.size() / 3);
+  const std::size_t lead = digits.size() % 3;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i != 0 && (i - lead) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
+}
+
+/// Binary-prefixed size with one decimal ("512 B", "41.2 MiB", "1.1 TiB"), locale-free.
+[[nodiscard]] inline std::string human_bytes(std::uint64_t bytes) {
+  static constexpr std::string_view units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  if (bytes < 1024) return std::to_string(bytes) + " B";
+  std::size_t unit = 0;
+  // Tenths of the unit, rounded half up, computed in integers.
+  std::uint64_t whole = bytes;
+  std::uint64_t rem = 0;
+  while (whole >= 1024 && unit + 1 < std::size(units)) {
+    rem = whole % 1024;
+    whole /= 1024;
+    ++unit;
+  }
+  std::uint64_t tenths = (rem * 10 + 512) / 1024;
+  if (tenths == 10) {
+    ++whole;
+    tenths = 0;
+  }
+  return std::to_string(whole) + "." + std::to_string(tenths) + " " + std::string(units[unit]);
+}
+
+/// One-line description of what a rule selects: "tagged, tagPatternList [Prod-*]", "untagged",
+/// "any (archive)".
+[[nodiscard]] inline std::string describe_selection(const selection& sel) {
+  std::string out(to_string(sel.status));
+  if (sel.status == tag_status::tagged) {
+    out += sel.list_kind == tag_list_kind::prefix ? ", prefixes [" : ", patterns [";
+    for (std::size_t i = 0; i < sel.tag_list.size(); ++i) {
+      if (i != 0) out += ", ";
+      out += sel.tag_list[i];
+    }
+    out += "]";
+  }
+  if (sel.storage == storage_class::archive) out += " (archive)";
+  return out;
+}
+
+/// One-line description of a rule's limit: "keep newest 50", "pushed > 30 days ago".
+[[nodiscard]] inline std::string describe_limit(const selection& sel) {
+  const std::string n = std::to_string(sel.count_number);
+  const std::string_view unit = sel.count_number == 1 ? " day ago" : " days ago";
+  switch (sel.type) {
+    case count_type::image_count_more_than:
+      return "keep newest " + n;
+    case count_type::since_image_pushed:
+      return "pushed > " + n + std::string(unit);
+    case count_type::since_image_pulled:
+      return "pulled > " + n + std::string(unit);
+    case count_type::since_image_transitioned:
+      return "archived > " + n + std::string(unit);
+  }
+  return n;
+}
+
+}  // namespace ecrlp::detail

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Shared set-up for scripts/demo and scripts/test: installs the Debian packages ecrlp builds with
+# (when run as root; otherwise prints the exact command and fails) and configures a build tree.
+# Sourced, not executed.
+
+ECRLP_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ECRLP_PACKAGES=(cmake g++ ninja-build nlohmann-json3-dev libsimdjson-dev libhowardhinnant-date-dev
+                libfmt-dev catch2 libbenchmark-dev python3)
+
+ecrlp_log() { printf '==> %s\n' "$*" >&2; }
+
+ecrlp_install_packages() {
+  local missing=() p
+  for p in "${ECRLP_PACKAGES[@]}" "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "Missing Debian packages: ${missing[*]}" >&2
+    echo "Install them with:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  ecrlp_log "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2 || { echo "apt-get update failed" >&2; exit 1; }
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 ||
+    { echo "apt-get install ${missing[*]} failed" >&2; exit 1; }
+}
+
+# ecrlp_configure BUILD_DIR BUILD_TYPE [extra cmake args...]
+ecrlp_configure() {
+  local dir=$1 type=$2
+  shift 2
+  local jobs
+  jobs=$(nproc 2>/dev/null || echo 2)
+  export CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-$jobs}
+  ecrlp_log "configuring $dir ($type)"
+  cmake -S "$ECRLP_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null ||
+    { echo "cmake configure failed (see above)" >&2; exit 1; }
+}
