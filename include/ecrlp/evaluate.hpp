@@ -96,8 +96,9 @@ inline constexpr std::int64_t microseconds_per_day = 86'400'000'000;
 [[nodiscard]] constexpr bool older_than(timestamp now, timestamp reference,
                                         std::int64_t days) noexcept {
   const std::int64_t age = (now - reference).count();
-  if (days < 0) return true;
-  if (days > std::numeric_limits<std::int64_t>::max() / microseconds_per_day) return false;
+  constexpr std::int64_t max_days = std::numeric_limits<std::int64_t>::max() / microseconds_per_day;
+  if (days > max_days) return false;  // longer than any representable age
+  if (days < -max_days) return true;  // (only invalid policies have negative counts)
   return age > days * microseconds_per_day;
 }
 
@@ -146,9 +147,11 @@ struct compiled_list {
     }
   }
 
-  /// Every entry matched by at least one of the image's tags.
+  /// Every entry matched by at least one of the image's tags (spec 2.2: a tagged image and
+  /// "for all entries, some tag"; an empty list, which validation rejects, matches every tagged
+  /// image).
   [[nodiscard]] bool matches(std::span<const std::uint32_t> image_tags) const noexcept {
-    if (entries == 0 || image_tags.empty()) return false;
+    if (image_tags.empty()) return false;
     for (std::size_t e = 0; e < entries; ++e) {
       const unsigned char* row = hits.data() + e * width;
       bool any = false;
@@ -267,7 +270,7 @@ struct compiled_list {
         case count_type::since_image_transitioned:
           if (img.last_archived_at) {
             marked = detail::older_than(options.now, *img.last_archived_at, sel.count_number);
-          } else if (warned[i] == 0) {
+          } else if (img.status == image_status::archived && warned[i] == 0) {
             warned[i] = 1;
             diagnostic d;
             d.level = severity::warning;

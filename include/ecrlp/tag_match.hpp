@@ -56,10 +56,9 @@ namespace ecrlp {
 }
 
 /// A tag list against an image's tags: every entry must match at least one tag (AND of entries;
-/// one tag may satisfy several entries). An empty list matches nothing.
+/// one tag may satisfy several entries). An empty list is vacuously matched; validation rejects it.
 [[nodiscard]] inline bool list_matches(tag_list_kind kind, std::span<const std::string> entries,
                                        std::span<const std::string> tags) noexcept {
-  if (entries.empty()) return false;
   for (const auto& e : entries) {
     bool any = false;
     for (const auto& t : tags) {
