@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// One function per `ecrlp` command; each takes the arguments after the command's name.
+
+#include <iosfwd>
+#include <span>
+#include <string_view>
+
+namespace ecrlp::cli {
+
+[[nodiscard]] int cmd_validate(std::span<const std::string_view> args, std::ostream& out,
+                               std::ostream& err);
+[[nodiscard]] int cmd_preview(std::span<const std::string_view> args, std::ostream& out,
+                              std::ostream& err);
+
+}  // namespace ecrlp::cli
