@@ -293,13 +293,10 @@ std::string render_diagnostics_text(std::span<const diagnostic> diags) {
   auto it = std::back_inserter(out);
   for (const auto& d : diags) {
     std::string where = d.file.empty() ? std::string("<input>") : d.file;
-    if (d.line != 0) {
-      where += fmt::format(":{}:{}", d.line, d.column);
-      if (!d.pointer.empty()) where += fmt::format(" ({})", d.pointer);
-    } else if (!d.pointer.empty()) {
-      where += ":" + d.pointer;
-    }
-    fmt::format_to(it, "{}: {}[{}]: {}\n", where, to_string(d.level), d.code, d.message);
+    if (d.line != 0) where += fmt::format(":{}:{}", d.line, d.column);
+    fmt::format_to(it, "{}: {}[{}]", where, to_string(d.level), d.code);
+    if (!d.pointer.empty()) fmt::format_to(it, " at {}", d.pointer);
+    fmt::format_to(it, ": {}\n", d.message);
     if (!d.aws_message.empty()) fmt::format_to(it, "    ECR says: {}\n", d.aws_message);
   }
   return out;

@@ -3,6 +3,7 @@
 #   cmake -DECRLP=<binary> -DARGS=<;-list> -DEXIT=<code> [-DGOLDEN=<file>] [-DSTDOUT_REGEX=<re>]
 #         [-DSTDERR_REGEX=<re>] [-DSTDOUT_EMPTY=ON] -P run_cli.cmake
 # With ECRLP_UPDATE_GOLDEN=1 in the environment, GOLDEN files are rewritten instead of compared.
+string(REPLACE "@@" ";" ARGS "${ARGS}")
 execute_process(COMMAND ${ECRLP} ${ARGS}
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 set(context "command: ecrlp ${ARGS}\nexit: ${rc}\n--- stdout ---\n${out}\n--- stderr ---\n${err}")

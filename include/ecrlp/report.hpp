@@ -93,8 +93,8 @@ struct preview_document {
 /// One RFC 4180 CSV row per image (oldest first) with its fate, after a header row.
 [[nodiscard]] std::string render_preview_csv(const preview_document& doc);
 
-/// Compiler-style lines: `file:line:col: error[code]: message` (or `file:/pointer: ...`), with
-/// ECR's own wording on a following line when known.
+/// Compiler-style lines, `file:line:col: error[code] at /json/pointer: message` (position and
+/// pointer when known), with ECR's own wording on a following line when known.
 [[nodiscard]] std::string render_diagnostics_text(std::span<const diagnostic> diags);
 
 /// A JSON array of diagnostic objects (level, code, file, pointer, line, column, message,
