@@ -16,9 +16,8 @@ namespace ecrlp::detail {
   std::string digits = std::to_string(v);
   std::string out;
   out.reserve(digits.size() + digits.size() / 3);
-  const std::size_t lead = digits.size() % 3;
   for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i != 0 && (i - lead) % 3 == 0) out.push_back(',');
+    if (i != 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
     out.push_back(digits[i]);
   }
   return out;

@@ -197,7 +197,7 @@ std::string render_preview_table(const preview_document& doc, std::size_t max_ro
   fmt::format_to(it, "Rules (highest priority first)\n");
   fmt::format_to(it, "  {:>8}  {:<{}}  {:<{}}  {:>10}  {:>8}  {:>8}  {:>10}  {:>8}  {:>10}\n",
                  "Priority", "Selection", sel_w, "Limit", lim_w, "Identified", "Owned", "Expire",
-                 "Transition", "Kept", "Acts on");
+                 "Transition", "Kept", "Acted on");
   for (std::size_t k = 0; k < doc.result.rules.size(); ++k) {
     const auto& rs = doc.result.rules[k];
     const rule* r = find_rule(doc.policy, rs.priority);

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: MIT
+#include <ecrlp/report.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "catch.hpp"
+#include "format_util.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using ecrlp::timestamp;
+
+const timestamp now{std::chrono::sys_days{std::chrono::year{2025} / 1 / 31}.time_since_epoch()};
+
+ecrlp::image make_image(std::string digest, std::vector<std::string> tags, std::chrono::hours age,
+                        std::uint64_t size) {
+  ecrlp::image img;
+  img.digest = std::move(digest);
+  img.tags = std::move(tags);
+  img.pushed_at = now - age;
+  img.size_bytes = size;
+  return img;
+}
+
+}  // namespace
+
+TEST_CASE("group_digits inserts a comma every three digits from the right", "[report]") {
+  using ecrlp::detail::group_digits;
+  CHECK(group_digits(0) == "0");
+  CHECK(group_digits(10) == "10");
+  CHECK(group_digits(999) == "999");
+  CHECK(group_digits(1000) == "1,000");
+  CHECK(group_digits(33012) == "33,012");
+  CHECK(group_digits(1234567) == "1,234,567");
+  CHECK(group_digits(18446744073709551615ULL) == "18,446,744,073,709,551,615");
+}
+
+TEST_CASE("human_bytes rounds to one decimal of a binary unit", "[report]") {
+  using ecrlp::detail::human_bytes;
+  CHECK(human_bytes(0) == "0 B");
+  CHECK(human_bytes(1023) == "1023 B");
+  CHECK(human_bytes(1024) == "1.0 KiB");
+  CHECK(human_bytes(1536) == "1.5 KiB");
+  CHECK(human_bytes(1024 * 1024 - 1) == "1024.0 KiB");
+  CHECK(human_bytes(5ULL * 1024 * 1024 * 1024) == "5.0 GiB");
+}
+
+TEST_CASE("preview JSON keeps AWS's shape and puts ecrlp's totals under one key", "[report]") {
+  ecrlp::lifecycle_policy policy;
+  ecrlp::rule archive;
+  archive.priority = 1;
+  archive.selection.status = ecrlp::tag_status::tagged;
+  archive.selection.list_kind = ecrlp::tag_list_kind::pattern;
+  archive.selection.tag_list = {"prod*"};
+  archive.selection.type = ecrlp::count_type::since_image_pushed;
+  archive.selection.count_number = 30;
+  archive.action.type = ecrlp::action_type::transition;
+  ecrlp::rule rest;
+  rest.priority = 2;
+  rest.selection.status = ecrlp::tag_status::any;
+  rest.selection.type = ecrlp::count_type::image_count_more_than;
+  rest.selection.count_number = 1;
+  policy.rules = {archive, rest};
+
+  std::vector<ecrlp::image> images = {
+      make_image("sha256:01", {"prod-1"}, 24h * 40, 100),
+      make_image("sha256:02", {}, 24h * 20, 200),
+      make_image("sha256:03", {"dev"}, 24h * 10, 300),
+  };
+  images[1].findings = ecrlp::finding_counts{.critical = 1, .high = 2};
+  const auto result = ecrlp::evaluate(policy, images, {.now = now});
+  const ecrlp::preview_document doc{policy, "{\"rules\":[]}", images, result, now, "app", ""};
+  const auto j = nlohmann::ordered_json::parse(ecrlp::render_preview_json(doc));
+
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : j.items()) keys.push_back(k);
+  CHECK(keys == std::vector<std::string>{"repositoryName", "lifecyclePolicyText", "status",
+                                         "previewResults", "summary", "ecrlpReport"});
+  REQUIRE(j["previewResults"].size() == 2);
+  const auto& first = j["previewResults"][0];
+  CHECK(first["imageDigest"] == "sha256:01");
+  CHECK(first["imageTags"] == nlohmann::json::array({"prod-1"}));
+  CHECK(first["action"] == nlohmann::json({{"type", "TRANSITION"}, {"targetStorageClass", "ARCHIVE"}}));
+  CHECK(first["appliedRulePriority"] == 1);
+  CHECK(first["storageClass"] == "STANDARD");
+  const auto& second = j["previewResults"][1];
+  CHECK_FALSE(second.contains("imageTags"));  // untagged: omitted, as AWS does
+  CHECK(second["action"] == nlohmann::json({{"type", "EXPIRE"}}));
+  CHECK(second["appliedRulePriority"] == 2);
+  CHECK(j["summary"]["expiringImageTotalCount"] == 1);
+  CHECK(j["summary"]["transitioningImageTotalCounts"] ==
+        nlohmann::json::array({{{"targetStorageClass", "ARCHIVE"}, {"imageTotalCount", 1}}}));
+  const auto& totals = j["ecrlpReport"]["totals"];
+  CHECK(totals["before"]["images"] == 3);
+  CHECK(totals["before"]["bytes"] == 600);
+  CHECK(totals["expired"]["findings"]["total"] == 3);
+  CHECK(totals["after"]["images"] == 2);
+  CHECK(totals["afterArchive"]["bytes"] == 100);
+  CHECK(totals["afterStandard"]["bytes"] == 300);
+}
+
+TEST_CASE("summary omits transitioningImageTotalCounts when nothing transitions", "[report]") {
+  ecrlp::lifecycle_policy policy;
+  const std::vector<ecrlp::image> images = {make_image("sha256:01", {}, 1h, 1)};
+  const auto result = ecrlp::evaluate(policy, images, {.now = now});
+  const ecrlp::preview_document doc{policy, "{}", images, result, now, "", ""};
+  const auto j = nlohmann::json::parse(ecrlp::render_preview_json(doc));
+  CHECK(j["previewResults"].empty());
+  CHECK(j["summary"] == nlohmann::json({{"expiringImageTotalCount", 0}}));
+  CHECK_FALSE(j.contains("registryId"));
+  CHECK_FALSE(j.contains("repositoryName"));
+}
+
+TEST_CASE("diagnostics text is file:line:col: level[code] at pointer: message", "[report]") {
+  ecrlp::diagnostic d;
+  d.code = "selection.count_number.range";
+  d.file = "p.json";
+  d.pointer = "/rules/0/selection/countNumber";
+  d.message = "too small";
+  d.aws_message = "numeric instance is lower than the required minimum";
+  d.line = 7;
+  d.column = 28;
+  const std::vector<ecrlp::diagnostic> diags{d};
+  CHECK(ecrlp::render_diagnostics_text(diags) ==
+        "p.json:7:28: error[selection.count_number.range] at /rules/0/selection/countNumber: too "
+        "small\n    ECR says: numeric instance is lower than the required minimum\n");
+}
