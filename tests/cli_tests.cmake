@@ -58,7 +58,8 @@ ecrlp_cli_test(preview_now_epoch EXIT 0 ARGS preview --policy ${CLI_DATA}/tc8-po
                --now 1738281600 --format json GOLDEN tc8-preview.json)
 ecrlp_cli_test(preview_missing_policy EXIT 2 ARGS preview --images ${CLI_DATA}/tc8-images.json
                STDERR_REGEX "--policy FILE is required")
-ecrlp_cli_test(preview_bad_now EXIT 2 ARGS preview ${TC8} --now yesterday
+ecrlp_cli_test(preview_bad_now EXIT 2 ARGS preview --policy ${CLI_DATA}/tc8-policy.json
+               --images ${CLI_DATA}/tc8-images.json --now yesterday
                STDERR_REGEX "--now 'yesterday' is not a time")
 ecrlp_cli_test(preview_invalid_policy EXIT 1 ARGS preview --policy ${CLI_DATA}/invalid-policy.json
                --images ${CLI_DATA}/tc8-images.json --now 2025-01-31T00:00:00Z
