@@ -85,16 +85,17 @@ TEST_CASE("preview JSON keeps AWS's shape and puts ecrlp's totals under one key"
   const auto& first = j["previewResults"][0];
   CHECK(first["imageDigest"] == "sha256:01");
   CHECK(first["imageTags"] == nlohmann::json::array({"prod-1"}));
-  CHECK(first["action"] == nlohmann::json({{"type", "TRANSITION"}, {"targetStorageClass", "ARCHIVE"}}));
+  CHECK(first["action"] ==
+        nlohmann::ordered_json({{"type", "TRANSITION"}, {"targetStorageClass", "ARCHIVE"}}));
   CHECK(first["appliedRulePriority"] == 1);
   CHECK(first["storageClass"] == "STANDARD");
   const auto& second = j["previewResults"][1];
   CHECK_FALSE(second.contains("imageTags"));  // untagged: omitted, as AWS does
-  CHECK(second["action"] == nlohmann::json({{"type", "EXPIRE"}}));
+  CHECK(second["action"] == nlohmann::ordered_json({{"type", "EXPIRE"}}));
   CHECK(second["appliedRulePriority"] == 2);
   CHECK(j["summary"]["expiringImageTotalCount"] == 1);
   CHECK(j["summary"]["transitioningImageTotalCounts"] ==
-        nlohmann::json::array({{{"targetStorageClass", "ARCHIVE"}, {"imageTotalCount", 1}}}));
+        nlohmann::ordered_json::array({{{"targetStorageClass", "ARCHIVE"}, {"imageTotalCount", 1}}}));
   const auto& totals = j["ecrlpReport"]["totals"];
   CHECK(totals["before"]["images"] == 3);
   CHECK(totals["before"]["bytes"] == 600);
