@@ -73,3 +73,94 @@ ecrlp_cli_test(preview_unreadable EXIT 3 ARGS preview --policy ${CLI_DATA}/tc8-p
 ecrlp_cli_test(preview_duplicate_pages EXIT 1 ARGS preview --policy ${CLI_DATA}/tc8-policy.json
                --images ${CLI_DATA}/tc8-images.json --images ${CLI_DATA}/tc8-images.json
                --now 2025-01-31T00:00:00Z STDERR_REGEX "duplicate" STDOUT_EMPTY)
+
+# ---------------------------------------------------------------------------------------------
+# explain, diff and lint (issue 3). These run in tests/data/explain and name their inputs
+# relative to it, so that outputs which print a file name (diff, lint) can be golden files.
+# ---------------------------------------------------------------------------------------------
+set(EXPLAIN_DIR ${CMAKE_CURRENT_SOURCE_DIR}/data/explain)
+set(EXPLAIN_INPUTS --policy policy.json --images images.json --now 2025-01-31T00:00:00Z)
+set(DIFF_INPUTS --policy policy.json --policy policy-new.json --images images.json
+                --now 2025-01-31T00:00:00Z)
+set(LINT_IMAGES --images images.json --now 2025-01-31T00:00:00Z)
+
+function(ecrlp_explain_cli_test name)
+  ecrlp_cli_test(${name} ${ARGN})
+  set_tests_properties(cli.${name} PROPERTIES WORKING_DIRECTORY ${EXPLAIN_DIR})
+endfunction()
+
+ecrlp_explain_cli_test(help_lists_explain EXIT 0 ARGS --help STDOUT_REGEX "explain.*diff.*lint")
+ecrlp_explain_cli_test(explain_help EXIT 0 ARGS explain --help
+                       STDOUT_REGEX "--image NAME.*digest prefix")
+ecrlp_explain_cli_test(explain_all_text EXIT 0 ARGS explain ${EXPLAIN_INPUTS}
+                       GOLDEN explain-all.txt)
+ecrlp_explain_cli_test(explain_all_json EXIT 0 ARGS explain ${EXPLAIN_INPUTS} --format json
+                       GOLDEN explain-all.json)
+ecrlp_explain_cli_test(explain_named EXIT 0 ARGS explain ${EXPLAIN_INPUTS} --image 02020202
+                       --image v3.0 --image sha256:0b --image release-1.0
+                       GOLDEN explain-named.txt)
+ecrlp_explain_cli_test(explain_protected EXIT 0 ARGS explain ${EXPLAIN_INPUTS} --image release-1.0
+                       STDOUT_REGEX "rule 300 would expire it: 95 days since push [^\n]* > 90; protected by rule 100\\.")
+ecrlp_explain_cli_test(explain_unknown_image EXIT 1 ARGS explain ${EXPLAIN_INPUTS} --image v3.0
+                       --image nope STDERR_REGEX "no image matches 'nope'" STDOUT_EMPTY)
+ecrlp_explain_cli_test(explain_no_images EXIT 2 ARGS explain --policy policy.json
+                       STDERR_REGEX "--images FILE is required" STDOUT_EMPTY)
+ecrlp_explain_cli_test(explain_bad_format EXIT 2 ARGS explain ${EXPLAIN_INPUTS} --format csv
+                       STDERR_REGEX "unknown --format 'csv'" STDOUT_EMPTY)
+ecrlp_explain_cli_test(explain_invalid_policy EXIT 1 ARGS explain --policy ${CLI_DATA}/invalid-policy.json
+                       --images images.json STDERR_REGEX "invalid-policy.json" STDOUT_EMPTY)
+
+ecrlp_explain_cli_test(diff_help EXIT 0 ARGS diff --help STDOUT_REGEX "--policy FILE +Give twice")
+ecrlp_explain_cli_test(diff_table EXIT 0 ARGS diff ${DIFF_INPUTS} GOLDEN diff-table.txt)
+ecrlp_explain_cli_test(diff_json EXIT 0 ARGS diff ${DIFF_INPUTS} --format json GOLDEN diff.json)
+ecrlp_explain_cli_test(diff_csv EXIT 0 ARGS diff ${DIFF_INPUTS} --format csv GOLDEN diff.csv)
+ecrlp_explain_cli_test(diff_self_empty EXIT 0 ARGS diff --policy policy.json --policy policy.json
+                       --images images.json --now 2025-01-31T00:00:00Z --format csv
+                       GOLDEN diff-self.csv)
+ecrlp_explain_cli_test(diff_one_policy EXIT 2 ARGS diff --policy policy.json --images images.json
+                       STDERR_REGEX "give --policy twice" STDOUT_EMPTY)
+ecrlp_explain_cli_test(diff_invalid_policy EXIT 1 ARGS diff --policy policy.json
+                       --policy ${CLI_DATA}/invalid-policy.json --images images.json
+                       STDERR_REGEX "invalid-policy.json" STDOUT_EMPTY)
+
+ecrlp_explain_cli_test(lint_help EXIT 0 ARGS lint --help STDOUT_REGEX "--fail-on LEVEL")
+ecrlp_explain_cli_test(lint_findings EXIT 1 ARGS lint lint-policy.json GOLDEN lint-policy.txt)
+ecrlp_explain_cli_test(lint_findings_with_images EXIT 1 ARGS lint lint-policy.json ${LINT_IMAGES}
+                       GOLDEN lint-policy-images.txt)
+ecrlp_explain_cli_test(lint_json EXIT 1 ARGS lint lint-tagged-only.json --format json
+                       GOLDEN lint-tagged-only.json)
+ecrlp_explain_cli_test(lint_clean EXIT 0 ARGS lint policy.json ${LINT_IMAGES}
+                       STDOUT_REGEX "^policy.json: no findings\n$")
+ecrlp_explain_cli_test(lint_fail_on_error_ignores_warnings EXIT 0 ARGS lint lint-policy.json
+                       --fail-on error STDOUT_REGEX "0 errors, 6 warnings")
+ecrlp_explain_cli_test(lint_removes_too_much EXIT 1 ARGS lint policy.json ${LINT_IMAGES}
+                       --max-remove-percent 25 --fail-on error
+                       STDOUT_REGEX "error\\[lint\\.removes_too_much\\]: the policy would expire 4 of the 12 images \\(33\\.3%")
+ecrlp_explain_cli_test(lint_bad_fail_on EXIT 2 ARGS lint policy.json --fail-on note
+                       STDERR_REGEX "--fail-on takes warning or error" STDOUT_EMPTY)
+ecrlp_explain_cli_test(lint_bad_percent EXIT 2 ARGS lint policy.json --max-remove-percent 150
+                       STDERR_REGEX "--max-remove-percent takes a number from 0 to 100" STDOUT_EMPTY)
+ecrlp_explain_cli_test(lint_no_policy EXIT 2 ARGS lint STDERR_REGEX "no POLICY" STDOUT_EMPTY)
+ecrlp_explain_cli_test(lint_invalid_policy EXIT 1 ARGS lint ${CLI_DATA}/invalid-policy.json
+                       STDERR_REGEX "invalid-policy.json" STDOUT_EMPTY)
+
+# ---- ecrlp test (policy unit tests; docs/policy-tests.md) ----------------------------------------
+set(POLICY_TESTS ${PROJECT_SOURCE_DIR}/examples/policy-tests)
+set(CASE_DATA ${CMAKE_CURRENT_SOURCE_DIR}/data/policy-tests)
+# The bundled example policy's intent, as tests: all must pass.
+ecrlp_cli_test(test_story_intent EXIT 0 ARGS test ${POLICY_TESTS}/story.json
+               STDOUT_REGEX "PASS  production images are kept.*PASS  catch-all removes old untagged images.*PASS  catch-all removes old non-production images.*\n6 passed, 0 failed\n$")
+# A case file that fails on purpose: exit 1, the failed expectation and why the image was kept.
+ecrlp_cli_test(test_deliberately_failing EXIT 1 ARGS test ${POLICY_TESTS}/deliberately-failing.json
+               STDOUT_REGEX "PASS  untagged images go after 7 days\n  FAIL  feature branches go after 30 days.*deliberately-failing.json:/cases/1/expect/0/image: expected image 'feature-branch' expired by rule priority 5, but it was kept \\(owned by rule priority 5\\)\n.*rule priority 5 \"Catch-all[^\n]*: owns it. pushed 60d ago, not more than 90 days. so it is kept\n.*\n1 passed, 1 failed\n$")
+ecrlp_cli_test(test_help EXIT 0 ARGS test --help STDOUT_REGEX "Usage: ecrlp test \\[--junit FILE\\]")
+ecrlp_cli_test(test_no_case EXIT 2 ARGS test STDERR_REGEX "no CASE file given" STDOUT_EMPTY)
+ecrlp_cli_test(test_bad_format EXIT 2 ARGS test --format json ${POLICY_TESTS}/story.json
+               STDERR_REGEX "unknown --format 'json'" STDOUT_EMPTY)
+ecrlp_cli_test(test_malformed EXIT 1 ARGS test ${CASE_DATA}/malformed.json
+               STDERR_REGEX "malformed.json.*error\\[case.unknown_image\\].*/cases/0/expect/0/image"
+               STDOUT_REGEX "0 passed, 1 failed\n$")
+ecrlp_cli_test(test_unreadable EXIT 3 ARGS test ${CASE_DATA}/does-not-exist.json
+               STDERR_REGEX "does-not-exist.json.*io\\.read")
+ecrlp_cli_test(test_mixed EXIT 1 ARGS test ${POLICY_TESTS}/story.json ${CASE_DATA}/failing.json
+               STDOUT_REGEX "\n7 passed, 1 failed\n$")

@@ -33,11 +33,11 @@ enum class severity : unsigned char { error, warning, note };
 /// into the document (`/rules/1/selection/countNumber`, `/imageDetails/17/imagePushedAt`).
 /// `aws_message` carries ECR's own wording where it is known (spec section 1.7), else it is empty.
 struct diagnostic {
-  severity level = severity::error;
-  std::string code;
-  std::string pointer;
-  std::string message;
-  std::string aws_message;
+  severity level = severity::error;  ///< how serious
+  std::string code;         ///< stable code, e.g. "rule.priority.duplicate"
+  std::string pointer;      ///< RFC 6901 pointer into the document; empty for the whole document
+  std::string message;      ///< what is wrong, for a person
+  std::string aws_message;  ///< ECR's own wording, when known; else empty
   std::string file;        ///< the input's name (a path, or a label such as "<string>")
   std::size_t line = 0;    ///< 1-based line, 0 when unknown
   std::size_t column = 0;  ///< 1-based column (bytes), 0 when unknown
@@ -53,11 +53,12 @@ struct diagnostic {
 /// A value, or the reasons there is none. Warnings may accompany a value.
 template <class T>
 struct [[nodiscard]] parse_result {
-  std::optional<T> value;
-  std::vector<diagnostic> diagnostics;
+  std::optional<T> value;               ///< set when there is no error
+  std::vector<diagnostic> diagnostics;  ///< every problem found, errors and warnings
 
   /// True when a value is present and no error was reported.
   [[nodiscard]] bool ok() const noexcept { return value.has_value() && !has_errors(diagnostics); }
+  /// Same as ok().
   explicit operator bool() const noexcept { return ok(); }
 };
 

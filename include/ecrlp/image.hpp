@@ -31,6 +31,7 @@ enum class image_status : unsigned char {
   }
   return "?";
 }
+/// Inverse of to_string(image_status) (exact, upper case); nullopt for unknown text.
 [[nodiscard]] constexpr std::optional<image_status> parse_image_status(std::string_view s) noexcept {
   if (s == "ACTIVE") return image_status::active;
   if (s == "ARCHIVED") return image_status::archived;
@@ -53,16 +54,18 @@ enum class image_status : unsigned char {
 
 /// `imageScanFindingsSummary.findingSeverityCounts`.
 struct finding_counts {
-  std::uint64_t critical = 0;
-  std::uint64_t high = 0;
-  std::uint64_t medium = 0;
-  std::uint64_t low = 0;
-  std::uint64_t informational = 0;
-  std::uint64_t undefined = 0;
+  std::uint64_t critical = 0;       ///< CRITICAL
+  std::uint64_t high = 0;           ///< HIGH
+  std::uint64_t medium = 0;         ///< MEDIUM
+  std::uint64_t low = 0;            ///< LOW
+  std::uint64_t informational = 0;  ///< INFORMATIONAL
+  std::uint64_t undefined = 0;      ///< UNDEFINED
 
+  /// Findings of every severity.
   [[nodiscard]] constexpr std::uint64_t total() const noexcept {
     return critical + high + medium + low + informational + undefined;
   }
+  /// Adds `o`, severity by severity.
   constexpr finding_counts& operator+=(const finding_counts& o) noexcept {
     critical += o.critical;
     high += o.high;
@@ -72,6 +75,7 @@ struct finding_counts {
     undefined += o.undefined;
     return *this;
   }
+  /// Equal when every severity count is.
   friend constexpr bool operator==(const finding_counts&, const finding_counts&) = default;
 };
 
@@ -106,7 +110,7 @@ struct image {
 
 /// A repository's images, as loaded from one or more describe-images pages.
 struct inventory {
-  std::vector<image> images;
+  std::vector<image> images;  ///< in input order (pages concatenated)
 };
 
 }  // namespace ecrlp

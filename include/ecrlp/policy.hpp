@@ -46,6 +46,7 @@ enum class tag_list_kind : unsigned char {
   }
   return "?";
 }
+/// Policy-document spelling of a count type ("imageCountMoreThan", "sinceImagePushed", ...).
 [[nodiscard]] constexpr std::string_view to_string(count_type v) noexcept {
   switch (v) {
     case count_type::image_count_more_than:
@@ -59,12 +60,15 @@ enum class tag_list_kind : unsigned char {
   }
   return "?";
 }
+/// Policy-document spelling of a storage class ("standard", "archive").
 [[nodiscard]] constexpr std::string_view to_string(storage_class v) noexcept {
   return v == storage_class::archive ? "archive" : "standard";
 }
+/// Policy-document spelling of an action type ("expire", "transition").
 [[nodiscard]] constexpr std::string_view to_string(action_type v) noexcept {
   return v == action_type::transition ? "transition" : "expire";
 }
+/// The policy member holding the list ("tagPrefixList", "tagPatternList"; "none" for none).
 [[nodiscard]] constexpr std::string_view to_string(tag_list_kind v) noexcept {
   switch (v) {
     case tag_list_kind::none:
@@ -84,6 +88,7 @@ enum class tag_list_kind : unsigned char {
   if (s == "any") return tag_status::any;
   return std::nullopt;
 }
+/// Inverse of to_string(count_type); nullopt for unknown text.
 [[nodiscard]] constexpr std::optional<count_type> parse_count_type(std::string_view s) noexcept {
   if (s == "imageCountMoreThan") return count_type::image_count_more_than;
   if (s == "sinceImagePushed") return count_type::since_image_pushed;
@@ -91,11 +96,13 @@ enum class tag_list_kind : unsigned char {
   if (s == "sinceImageTransitioned") return count_type::since_image_transitioned;
   return std::nullopt;
 }
+/// Inverse of to_string(storage_class); nullopt for unknown text.
 [[nodiscard]] constexpr std::optional<storage_class> parse_storage_class(std::string_view s) noexcept {
   if (s == "standard") return storage_class::standard;
   if (s == "archive") return storage_class::archive;
   return std::nullopt;
 }
+/// Inverse of to_string(action_type); nullopt for unknown text.
 [[nodiscard]] constexpr std::optional<action_type> parse_action_type(std::string_view s) noexcept {
   if (s == "expire") return action_type::expire;
   if (s == "transition") return action_type::transition;
@@ -109,32 +116,32 @@ enum class tag_list_kind : unsigned char {
 
 /// The `selection` object of a rule.
 struct selection {
-  tag_status status = tag_status::any;
-  tag_list_kind list_kind = tag_list_kind::none;
+  tag_status status = tag_status::any;             ///< tagStatus
+  tag_list_kind list_kind = tag_list_kind::none;  ///< which list tag_list is (tagged rules only)
   std::vector<std::string> tag_list;  ///< prefixes or patterns, per list_kind; ANDed
   storage_class storage = storage_class::standard;
-  count_type type = count_type::image_count_more_than;
+  count_type type = count_type::image_count_more_than;  ///< countType
   std::int64_t count_number = 1;  ///< images to keep, or days
 };
 
 /// The `action` object of a rule. A transition always targets the archive class.
 struct rule_action {
-  action_type type = action_type::expire;
+  action_type type = action_type::expire;  ///< action.type
 };
 
 /// One lifecycle rule.
 struct rule {
   std::int64_t priority = 1;  ///< rulePriority: lower number = applied first
-  std::string description;
-  struct selection selection;
-  rule_action action;
+  std::string description;      ///< description (free text; may be empty)
+  struct selection selection;  ///< selection
+  rule_action action;          ///< action
   /// Position of the rule in the document's `rules` array; used only to build JSON pointers.
   std::size_t source_index = 0;
 };
 
 /// A lifecycle policy document. Rules keep their document order; evaluation orders them by priority.
 struct lifecycle_policy {
-  std::vector<rule> rules;
+  std::vector<rule> rules;  ///< rules, in document order
 };
 
 }  // namespace ecrlp

@@ -18,10 +18,11 @@ namespace ecrlp {
 
 /// Images, bytes and scan findings of a set of images.
 struct image_totals {
-  std::size_t images = 0;
-  std::uint64_t bytes = 0;
-  finding_counts findings;
+  std::size_t images = 0;   ///< number of images
+  std::uint64_t bytes = 0;  ///< sum of imageSizeInBytes
+  finding_counts findings;  ///< sum of scan findings (unscanned images add none)
 
+  /// Counts one more image.
   constexpr void add(const image& img) noexcept {
     ++images;
     bytes += img.size_bytes;
@@ -36,8 +37,8 @@ struct preview_totals {
   image_totals transitioned;  ///< moved to archive (still in the repository)
   image_totals kept;          ///< untouched
   image_totals after;         ///< kept + transitioned
-  image_totals after_standard;
-  image_totals after_archive;
+  image_totals after_standard;  ///< after, in the standard storage class
+  image_totals after_archive;   ///< after, in the archive storage class
 };
 
 /// Computes preview_totals from an evaluation. `result` must come from evaluate(policy, images, ...).
@@ -71,11 +72,11 @@ struct preview_totals {
 
 /// Everything a preview report shows.
 struct preview_document {
-  const lifecycle_policy& policy;
+  const lifecycle_policy& policy;  ///< the policy evaluated
   std::string_view policy_text;  ///< echoed as lifecyclePolicyText
-  std::span<const image> images;
-  const evaluation_result& result;
-  timestamp now;
+  std::span<const image> images;    ///< the images evaluated
+  const evaluation_result& result;  ///< evaluate(policy, images, {.now = now})
+  timestamp now;                    ///< the instant of the evaluation
   std::string_view repository_name;  ///< omitted from JSON when empty
   std::string_view registry_id;      ///< omitted from JSON when empty
 };

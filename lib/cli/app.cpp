@@ -19,12 +19,23 @@ Usage:
   ecrlp validate [--format text|json] POLICY...
   ecrlp preview --policy FILE --images FILE [--images FILE ...] [--now TIME]
                 [--format table|json|csv] [--max-rows N]
+  ecrlp test [--junit FILE] [--format text] CASE...
+  ecrlp explain --policy FILE --images FILE [--images FILE ...] [--now TIME]
+                [--image DIGEST_OR_TAG ...] [--format text|json]
+  ecrlp diff --policy OLD --policy NEW --images FILE [--images FILE ...] [--now TIME]
+             [--format table|json|csv]
+  ecrlp lint POLICY [--images FILE ...] [--now TIME] [--format text|json]
+             [--fail-on warning|error] [--max-remove-percent N]
   ecrlp COMMAND --help
   ecrlp --version
 
 Commands:
   validate   Check lifecycle policies against every rule ECR enforces.
   preview    Show which images a policy would expire or archive, and why.
+  test       Run unit tests of policies: case files of images and expected fates.
+  explain    Say why each image is kept, expired or transitioned, and what protected it.
+  diff       Show which images change fate when one policy replaces another.
+  lint       Warn about valid policies that probably do not do what was meant.
 
 Exit status: 0 success, 1 invalid policy or inventory, 2 usage error, 3 unreadable file.
 Documentation: docs/cli.md
@@ -39,6 +50,10 @@ struct command {
 constexpr command commands[] = {
     {"validate", cmd_validate},
     {"preview", cmd_preview},
+    {"test", cmd_test},
+    {"explain", cmd_explain},
+    {"diff", cmd_diff},
+    {"lint", cmd_lint},
 };
 
 }  // namespace

@@ -13,5 +13,13 @@ namespace ecrlp::cli {
                                std::ostream& err);
 [[nodiscard]] int cmd_preview(std::span<const std::string_view> args, std::ostream& out,
                               std::ostream& err);
+[[nodiscard]] int cmd_test(std::span<const std::string_view> args, std::ostream& out,
+                           std::ostream& err);
+[[nodiscard]] int cmd_explain(std::span<const std::string_view> args, std::ostream& out,
+                              std::ostream& err);
+[[nodiscard]] int cmd_diff(std::span<const std::string_view> args, std::ostream& out,
+                           std::ostream& err);
+[[nodiscard]] int cmd_lint(std::span<const std::string_view> args, std::ostream& out,
+                           std::ostream& err);
 
 }  // namespace ecrlp::cli
