@@ -5,11 +5,15 @@
 
 #include <ecrlp/image.hpp>
 #include <ecrlp/policy.hpp>
+#include <ecrlp/time.hpp>
 
 #include <chrono>
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ecrlp::bench {
@@ -50,6 +54,100 @@ inline std::vector<image> synthetic_images(std::size_t n, std::uint64_t seed = 4
     images.push_back(std::move(img));
   }
   return images;
+}
+
+/// synthetic_images(n), built once per n and kept for the rest of the run (benchmarks of 1M
+/// images would otherwise spend most of their set-up generating them again).
+inline const std::vector<image>& cached_images(std::size_t n) {
+  static std::map<std::size_t, std::unique_ptr<const std::vector<image>>> cache;
+  auto& slot = cache[n];
+  if (!slot) slot = std::make_unique<const std::vector<image>>(synthetic_images(n));
+  return *slot;
+}
+
+/// synthetic_images(n) as an `aws ecr describe-images` page, pretty-printed with 4 spaces like the
+/// AWS CLI, with the fields ECR returns (registryId, repositoryName, scan status and findings,
+/// media types) and a realistic mix of timestamp spellings: ISO-8601 in six UTC offsets (CLI v2),
+/// with and without a fraction, and epoch seconds (CLI v1) for about one timestamp in four.
+inline std::string describe_images_json(std::size_t n, std::uint64_t seed = 42) {
+  const auto& images = cached_images(n);
+  std::mt19937_64 rng(seed ^ 0x9e3779b97f4a7c15ULL);
+  static constexpr std::string_view offsets[] = {"+00:00", "-06:00", "+08:00",
+                                                 "-05:00", "+01:00", "+05:30"};
+  static constexpr int offset_minutes[] = {0, -360, 480, -300, 60, 330};
+  const auto stamp = [&](std::string& out, timestamp t) {
+    if (rng() % 4 == 0) {  // CLI v1: epoch seconds with a fraction
+      const auto us = t.time_since_epoch().count();
+      out += std::to_string(us / 1'000'000);
+      out += '.';
+      const auto frac = std::to_string(1'000'000 + us % 1'000'000);
+      out.append(frac, 1, 3);
+      return;
+    }
+    const auto k = static_cast<std::size_t>(rng() % std::size(offsets));
+    std::string local = format_timestamp(t + std::chrono::minutes{offset_minutes[k]});
+    local.replace(local.size() - 6, 6, offsets[k]);
+    out += '"';
+    out += local;
+    out += '"';
+  };
+  std::string out;
+  out.reserve(n * 1400 + 64);
+  out += "{\n    \"imageDetails\": [";
+  for (std::size_t i = 0; i < images.size(); ++i) {
+    const image& img = images[i];
+    out += i == 0 ? "\n" : ",\n";
+    out += "        {\n";
+    out += "            \"registryId\": \"123456789012\",\n";
+    out += "            \"repositoryName\": \"payments-api\",\n";
+    out += "            \"imageDigest\": \"" + img.digest + "\",\n";
+    if (!img.tags.empty()) {
+      out += "            \"imageTags\": [\n";
+      for (std::size_t t = 0; t < img.tags.size(); ++t) {
+        out += "                \"" + img.tags[t] + (t + 1 < img.tags.size() ? "\",\n" : "\"\n");
+      }
+      out += "            ],\n";
+    }
+    out += "            \"imageSizeInBytes\": " + std::to_string(img.size_bytes) + ",\n";
+    out += "            \"imagePushedAt\": ";
+    stamp(out, img.pushed_at);
+    out += ",\n";
+    out += "            \"imageScanStatus\": {\n";
+    out += "                \"status\": \"ACTIVE\",\n";
+    out += "                \"description\": \"Continuous scan is selected for image.\"\n";
+    out += "            },\n";
+    out += "            \"imageScanFindingsSummary\": {\n";
+    out += "                \"imageScanCompletedAt\": ";
+    stamp(out, img.pushed_at + std::chrono::hours{2});
+    out += ",\n                \"vulnerabilitySourceUpdatedAt\": ";
+    stamp(out, img.pushed_at + std::chrono::hours{1});
+    out += ",\n                \"findingSeverityCounts\": {\n";
+    out += "                    \"CRITICAL\": " + std::to_string(rng() % 3) + ",\n";
+    out += "                    \"HIGH\": " + std::to_string(rng() % 9) + ",\n";
+    out += "                    \"MEDIUM\": " + std::to_string(rng() % 20) + ",\n";
+    out += "                    \"LOW\": " + std::to_string(rng() % 20) + ",\n";
+    out += "                    \"INFORMATIONAL\": " + std::to_string(rng() % 6) + "\n";
+    out += "                }\n            },\n";
+    out += "            \"imageManifestMediaType\": "
+           "\"application/vnd.docker.distribution.manifest.v2+json\",\n";
+    out += "            \"artifactMediaType\": "
+           "\"application/vnd.docker.container.image.v1+json\",\n";
+    if (img.last_pulled_at) {
+      out += "            \"lastRecordedPullTime\": ";
+      stamp(out, *img.last_pulled_at);
+      out += ",\n";
+    }
+    if (img.last_archived_at) {
+      out += "            \"lastArchivedAt\": ";
+      stamp(out, *img.last_archived_at);
+      out += ",\n";
+    }
+    out += "            \"imageStatus\": \"";
+    out += to_string(img.status);
+    out += "\"\n        }";
+  }
+  out += "\n    ]\n}\n";
+  return out;
 }
 
 inline rule make_rule(std::int64_t priority, tag_status status, tag_list_kind kind,

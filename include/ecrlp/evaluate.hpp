@@ -6,14 +6,17 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdlib>
+#include <new>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <numeric>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <ecrlp/diagnostic.hpp>
@@ -21,6 +24,13 @@
 #include <ecrlp/policy.hpp>
 #include <ecrlp/tag_match.hpp>
 #include <ecrlp/time.hpp>
+
+#if defined(__linux__) && __has_include(<sys/mman.h>)
+#  include <sys/mman.h>
+#  if defined(MADV_HUGEPAGE)
+#    define ECRLP_HAVE_MADV_HUGEPAGE 1
+#  endif
+#endif
 
 namespace ecrlp {
 
@@ -109,64 +119,6 @@ inline constexpr std::int64_t microseconds_per_day = 86'400'000'000;
   return *sc == storage_class::archive ? 1 : 0;
 }
 
-/// Tags of all images interned into dense ids, stored compressed-row (image i owns
-/// ids[offsets[i] .. offsets[i+1])). Lets each rule entry be matched once per distinct tag.
-struct tag_table {
-  std::vector<std::uint32_t> offsets;
-  std::vector<std::uint32_t> ids;
-  std::vector<std::string_view> distinct;
-
-  explicit tag_table(std::span<const image> images) {
-    std::unordered_map<std::string_view, std::uint32_t> index;
-    offsets.reserve(images.size() + 1);
-    offsets.push_back(0);
-    for (const auto& img : images) {
-      for (const auto& t : img.tags) {
-        auto [it, inserted] = index.try_emplace(t, static_cast<std::uint32_t>(distinct.size()));
-        if (inserted) distinct.push_back(t);
-        ids.push_back(it->second);
-      }
-      offsets.push_back(static_cast<std::uint32_t>(ids.size()));
-    }
-  }
-};
-
-/// A tagged rule's list compiled against the distinct tags: hits[e * distinct + id] is true when
-/// entry e matches that tag.
-struct compiled_list {
-  std::size_t entries = 0;
-  std::size_t width = 0;
-  std::vector<unsigned char> hits;
-
-  compiled_list(const selection& sel, const tag_table& tags)
-      : entries(sel.tag_list.size()), width(tags.distinct.size()), hits(entries * width) {
-    for (std::size_t e = 0; e < entries; ++e) {
-      for (std::size_t id = 0; id < width; ++id) {
-        hits[e * width + id] = entry_matches(sel.list_kind, sel.tag_list[e], tags.distinct[id]);
-      }
-    }
-  }
-
-  /// Every entry matched by at least one of the image's tags (spec 2.2: a tagged image and
-  /// "for all entries, some tag"; an empty list, which validation rejects, matches every tagged
-  /// image).
-  [[nodiscard]] bool matches(std::span<const std::uint32_t> image_tags) const noexcept {
-    if (image_tags.empty()) return false;
-    for (std::size_t e = 0; e < entries; ++e) {
-      const unsigned char* row = hits.data() + e * width;
-      bool any = false;
-      for (const auto id : image_tags) {
-        if (row[id] != 0) {
-          any = true;
-          break;
-        }
-      }
-      if (!any) return false;
-    }
-    return true;
-  }
-};
-
 /// Rule indices sorted by (priority, document position): the order rules are applied in.
 [[nodiscard]] inline std::vector<std::size_t> priority_order(const lifecycle_policy& policy) {
   std::vector<std::size_t> idx(policy.rules.size());
@@ -177,21 +129,539 @@ struct compiled_list {
   return idx;
 }
 
-/// Input indices ordered oldest -> newest by (reference time, digest) (ecrlp decision 2).
+/// Asks the kernel to back the 2 MiB-aligned part of [data, data + bytes) with transparent huge
+/// pages (Linux, THP in "madvise" mode). Large buffers that are written once from start to end are
+/// then faulted in 2 MiB at a time instead of 4 KiB: on virtual machines where a page fault costs
+/// tens of microseconds, that is most of the time spent filling them. A no-op elsewhere.
+inline void advise_huge_pages([[maybe_unused]] void* data,
+                              [[maybe_unused]] std::size_t bytes) noexcept {
+#if defined(ECRLP_HAVE_MADV_HUGEPAGE)
+  constexpr std::uintptr_t huge = std::uintptr_t{1} << 21;
+  const auto begin = reinterpret_cast<std::uintptr_t>(data);
+  const std::uintptr_t first = (begin + huge - 1) & ~(huge - 1);
+  const std::uintptr_t last = (begin + bytes) & ~(huge - 1);
+  if (last > first) {
+    (void)::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+  }
+#endif
+}
+
+/// std::allocator, except that blocks of 2 MiB and more are 2 MiB-aligned and advised to use huge
+/// pages (advise_huge_pages). For the large flat arrays of prepared_inventory.
+template <class T>
+struct large_allocator {
+  using value_type = T;
+  static constexpr std::size_t huge = std::size_t{1} << 21;
+
+  large_allocator() noexcept = default;
+  template <class U>
+  large_allocator(const large_allocator<U>&) noexcept {}  // NOLINT: allocator conversion
+
+  [[nodiscard]] T* allocate(std::size_t n) {
+    if (n > std::numeric_limits<std::size_t>::max() / sizeof(T)) throw std::bad_alloc();
+    const std::size_t bytes = n * sizeof(T);
+    if (bytes < huge) return std::allocator<T>{}.allocate(n);
+    const std::size_t rounded = (bytes + huge - 1) / huge * huge;
+    void* p = ::operator new(rounded, std::align_val_t{huge});
+    advise_huge_pages(p, rounded);
+    return static_cast<T*>(p);
+  }
+
+  void deallocate(T* p, std::size_t n) noexcept {
+    if (n * sizeof(T) < huge) {
+      std::allocator<T>{}.deallocate(p, n);
+    } else {
+      ::operator delete(p, std::align_val_t{huge});
+    }
+  }
+
+  template <class U>
+  friend bool operator==(const large_allocator&, const large_allocator<U>&) noexcept {
+    return true;
+  }
+};
+
+/// A vector of large_allocator.
+template <class T>
+using large_vector = std::vector<T, large_allocator<T>>;
+
+/// Sort key of a reference time: the microsecond count with its sign bit flipped, so that unsigned
+/// order is time order.
+[[nodiscard]] constexpr std::uint64_t time_key(timestamp t) noexcept {
+  return static_cast<std::uint64_t>(t.time_since_epoch().count()) ^ (std::uint64_t{1} << 63);
+}
+
+/// An input index with its sort key.
+struct keyed_index {
+  std::uint64_t key;
+  std::uint32_t index;
+};
+
+/// Stable LSD radix sort by key (11-bit digits; digits that are equal in every key are skipped):
+/// a handful of linear passes instead of n log n comparisons.
+inline void radix_sort(large_vector<keyed_index>& items) {
+  constexpr unsigned digit_bits = 11;
+  constexpr std::size_t buckets = std::size_t{1} << digit_bits;
+  constexpr unsigned passes = (64 + digit_bits - 1) / digit_bits;
+  const std::size_t n = items.size();
+  if (n < 2) return;
+  std::vector<std::size_t> counts(passes * buckets, 0);
+  for (const auto& it : items) {
+    for (unsigned p = 0; p < passes; ++p) {
+      ++counts[p * buckets + ((it.key >> (p * digit_bits)) & (buckets - 1))];
+    }
+  }
+  large_vector<keyed_index> scratch(n);
+  for (unsigned p = 0; p < passes; ++p) {
+    std::size_t* c = counts.data() + p * buckets;
+    if (*std::max_element(c, c + buckets) == n) continue;  // one value: nothing to reorder
+    std::size_t sum = 0;
+    for (std::size_t b = 0; b < buckets; ++b) sum += std::exchange(c[b], sum);
+    for (const auto& it : items) scratch[c[(it.key >> (p * digit_bits)) & (buckets - 1)]++] = it;
+    items.swap(scratch);
+  }
+}
+
+/// Input indices ordered oldest -> newest by (reference time, digest, input position) (ecrlp
+/// decision 2).
 [[nodiscard]] inline std::vector<std::size_t> age_order(std::span<const image> images) {
-  std::vector<timestamp> ref(images.size());
-  for (std::size_t i = 0; i < images.size(); ++i) ref[i] = reference_time(images[i]);
-  std::vector<std::size_t> idx(images.size());
-  std::iota(idx.begin(), idx.end(), std::size_t{0});
-  std::sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) {
-    if (ref[a] != ref[b]) return ref[a] < ref[b];
-    if (images[a].digest != images[b].digest) return images[a].digest < images[b].digest;
-    return a < b;
-  });
+  const std::size_t n = images.size();
+  std::vector<std::size_t> idx;
+  idx.reserve(n);
+  advise_huge_pages(idx.data(), n * sizeof(std::size_t));
+  idx.resize(n);
+  const auto by_digest = [&](std::size_t a, std::size_t b) {
+    const int c = images[a].digest.compare(images[b].digest);
+    return c != 0 ? c < 0 : a < b;
+  };
+  if (n > std::numeric_limits<std::uint32_t>::max()) {
+    std::iota(idx.begin(), idx.end(), std::size_t{0});
+    std::sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) {
+      const timestamp ra = reference_time(images[a]);
+      const timestamp rb = reference_time(images[b]);
+      return ra != rb ? ra < rb : by_digest(a, b);
+    });
+    return idx;
+  }
+  large_vector<keyed_index> items(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    items[i] = keyed_index{time_key(reference_time(images[i])), static_cast<std::uint32_t>(i)};
+  }
+  radix_sort(items);  // stable: equal times stay in input order
+  for (std::size_t k = 0; k < n; ++k) idx[k] = items[k].index;
+  // Equal reference times: by digest, then input position.
+  for (std::size_t k = 1; k < n;) {
+    if (items[k].key != items[k - 1].key) {
+      ++k;
+      continue;
+    }
+    std::size_t end = k + 1;
+    while (end < n && items[end].key == items[k].key) ++end;
+    std::sort(idx.begin() + static_cast<std::ptrdiff_t>(k - 1),
+              idx.begin() + static_cast<std::ptrdiff_t>(end), by_digest);
+    k = end;
+  }
   return idx;
 }
 
+/// Bit of a character in a tag's character signature: one bit for each of [a-z], [A-Z], [0-9]
+/// and '-', one bit shared by every other byte.
+[[nodiscard]] constexpr std::uint64_t char_bit(char c) noexcept {
+  const auto u = static_cast<unsigned char>(c);
+  unsigned bit = 63;
+  if (u >= 'a' && u <= 'z') {
+    bit = u - 'a';
+  } else if (u >= 'A' && u <= 'Z') {
+    bit = 26 + (u - 'A');
+  } else if (u >= '0' && u <= '9') {
+    bit = 52 + (u - '0');
+  } else if (u == '-') {
+    bit = 62;
+  }
+  return std::uint64_t{1} << bit;
+}
+
+/// The first 16 bytes of a string, zero-padded, as two words (memory order).
+struct head_words {
+  std::uint64_t w0 = 0;
+  std::uint64_t w1 = 0;
+};
+
+[[nodiscard]] inline head_words head_of(std::string_view s) noexcept {
+  unsigned char bytes[16] = {};
+  std::memcpy(bytes, s.data(), std::min<std::size_t>(s.size(), 16));
+  head_words h;
+  std::memcpy(&h.w0, bytes, 8);
+  std::memcpy(&h.w1, bytes + 8, 8);
+  return h;
+}
+
+/// Mask words selecting the first `n` (<= 16) bytes of head_words.
+[[nodiscard]] inline head_words head_mask(std::size_t n) noexcept {
+  unsigned char bytes[16] = {};
+  std::memset(bytes, 0xFF, std::min<std::size_t>(n, 16));
+  head_words h;
+  std::memcpy(&h.w0, bytes, 8);
+  std::memcpy(&h.w1, bytes + 8, 8);
+  return h;
+}
+
+/// Ages at or past which a since* limit marks an image: `reference < threshold` is exactly
+/// older_than(now, reference, days), computed once per rule instead of once per image.
+struct age_threshold {
+  bool always = false;
+  bool never = false;
+  std::int64_t threshold = 0;
+
+  age_threshold(timestamp now, std::int64_t days) noexcept {
+    constexpr std::int64_t max_days =
+        std::numeric_limits<std::int64_t>::max() / microseconds_per_day;
+    if (days > max_days) {
+      never = true;
+      return;
+    }
+    if (days < -max_days) {
+      always = true;
+      return;
+    }
+    // now - reference > days * D  <=>  reference < now - days * D (exact integers). When that
+    // difference leaves the int64 range, every reference or none is below it.
+    const std::int64_t span = days * microseconds_per_day;
+    const std::int64_t t = now.time_since_epoch().count();
+    constexpr std::int64_t lo = std::numeric_limits<std::int64_t>::min();
+    constexpr std::int64_t hi = std::numeric_limits<std::int64_t>::max();
+    if (span > 0 && t < lo + span) {
+      never = true;
+    } else if (span < 0 && t > hi + span) {
+      always = true;
+    } else {
+      threshold = t - span;
+    }
+  }
+
+  [[nodiscard]] bool marks(std::int64_t reference) const noexcept {
+    return always || (!never && reference < threshold);
+  }
+};
+
 }  // namespace detail
+
+class prepared_inventory;
+[[nodiscard]] inline evaluation_result evaluate(const lifecycle_policy& policy,
+                                                const prepared_inventory& prepared,
+                                                const evaluation_options& options);
+
+/// What every evaluation of a set of images derives from the images alone, whatever the policy:
+/// the age order, and per image, in that order, its storage class, reference times, size and tags
+/// (with the first 16 bytes of each tag and a character signature, so that most list entries are
+/// decided without reading the tag). Build it once and evaluate several policies against it
+/// (ecrlp diff, simulations): evaluate(policy, prepared, options) skips the sort and the copying
+/// that evaluate(policy, images, options) repeats on each call, and gives the same result.
+///
+/// It refers to `images` without copying them: they must outlive it and stay unchanged.
+/// Thread-safe to share between concurrent evaluations (it is not modified after construction).
+class prepared_inventory {
+ public:
+  /// Sorts and indexes `images` (linear in their number and total tag length, plus the sort).
+  explicit prepared_inventory(std::span<const image> images)
+      : images_{images}, order_{detail::age_order(images)} {
+    // The images are read in input order, sequentially, and their data written to their
+    // positions in age order. Random writes into these (huge-page) arrays are much cheaper than
+    // random reads of the images, which miss the cache and the TLB once per image and tag.
+    const std::size_t n = images.size();
+    position_.resize(n);
+    for (std::size_t k = 0; k < n; ++k) position_[order_[k]] = k;
+    ref_.resize(n);
+    pull_ref_.resize(n);
+    archived_at_.resize(n);
+    size_.resize(n);
+    meta_.resize(n);
+    first_chars_.resize(n);
+    tag_begin_.assign(n + 1, 0);
+    for (std::size_t i = 0; i < n; ++i) {
+      const image& img = images[i];
+      const std::size_t k = position_[i];
+      ref_[k] = reference_time(img).time_since_epoch().count();
+      pull_ref_[k] = pull_reference_time(img).time_since_epoch().count();
+      archived_at_[k] = img.last_archived_at ? img.last_archived_at->time_since_epoch().count() : 0;
+      size_[k] = img.size_bytes;
+      meta_[k] = static_cast<unsigned char>(
+          detail::class_code(img.status) | (img.last_archived_at ? has_archive_time : 0U) |
+          (img.status == image_status::archived ? status_archived : 0U) |
+          (img.tags.empty() ? 0U : has_tags));
+      tag_begin_[k + 1] = img.tags.size();
+      std::uint64_t firsts = 0;
+      for (const auto& tag : img.tags) firsts |= tag.empty() ? 0 : detail::char_bit(tag.front());
+      first_chars_[k] = firsts;
+    }
+    for (std::size_t k = 0; k < n; ++k) tag_begin_[k + 1] += tag_begin_[k];
+    const std::size_t total_tags = tag_begin_[n];
+    tag_string_.resize(total_tags);
+    tag_size_.resize(total_tags);
+    tag_first_.resize(total_tags);
+    tag_w0_.resize(total_tags);
+    tag_w1_.resize(total_tags);
+    tag_chars_.resize(total_tags);
+    for (std::size_t i = 0; i < n; ++i) {
+      std::size_t t = tag_begin_[position_[i]];
+      for (const auto& tag : images[i].tags) {
+        const auto head = detail::head_of(tag);
+        std::uint64_t chars = 0;
+        for (const char c : tag) chars |= detail::char_bit(c);
+        tag_string_[t] = &tag;
+        tag_size_[t] = tag.size();
+        tag_first_[t] = tag.empty() ? '\0' : tag.front();
+        tag_w0_[t] = head.w0;
+        tag_w1_[t] = head.w1;
+        tag_chars_[t] = chars;
+        ++t;
+      }
+    }
+  }
+
+  /// The images, in input order.
+  [[nodiscard]] std::span<const image> images() const noexcept { return images_; }
+  /// Input indices oldest -> newest (ecrlp decision 2); evaluation_result::order.
+  [[nodiscard]] const std::vector<std::size_t>& order() const noexcept { return order_; }
+  /// Number of images.
+  [[nodiscard]] std::size_t size() const noexcept { return images_.size(); }
+
+ private:
+  friend evaluation_result evaluate(const lifecycle_policy&, const prepared_inventory&,
+                                    const evaluation_options&);
+
+  static constexpr unsigned has_archive_time = 4;  // meta_: lastArchivedAt present
+  static constexpr unsigned status_archived = 8;   // meta_: imageStatus ARCHIVED
+  static constexpr unsigned has_tags = 16;         // meta_: at least one tag
+
+  std::span<const image> images_;
+  std::vector<std::size_t> order_;
+  // Per input index: its position in age order (order_[position_[i]] == i).
+  detail::large_vector<std::size_t> position_;
+  // Per position in age order (index k <-> images_[order_[k]]):
+  detail::large_vector<std::int64_t> ref_;          // reference_time, microseconds
+  detail::large_vector<std::int64_t> pull_ref_;     // pull_reference_time, microseconds
+  detail::large_vector<std::int64_t> archived_at_;  // lastArchivedAt (with has_archive_time)
+  detail::large_vector<std::uint64_t> size_;        // imageSizeInBytes
+  detail::large_vector<unsigned char> meta_;        // class_code | has_archive_time | ...
+  detail::large_vector<std::uint64_t> first_chars_; // OR of char_bit(first byte) over the tags
+  detail::large_vector<std::size_t> tag_begin_;     // position k: [tag_begin_[k], tag_begin_[k+1])
+  // Per tag, the positions' tags one after another. Tags of up to 16 bytes are entirely in
+  // tag_w0_/tag_w1_, so that matching them never reads the images' own memory.
+  detail::large_vector<const std::string*> tag_string_;
+  detail::large_vector<std::size_t> tag_size_;
+  detail::large_vector<char> tag_first_;           // first byte ('\0' for an empty tag)
+  detail::large_vector<std::uint64_t> tag_w0_;     // bytes 0..7, zero-padded
+  detail::large_vector<std::uint64_t> tag_w1_;     // bytes 8..15, zero-padded
+  detail::large_vector<std::uint64_t> tag_chars_;  // OR of char_bit over the tag
+};
+
+namespace detail {
+
+/// One list entry, prepared for fast tests against prepared tags.
+struct compiled_entry {
+  tag_list_kind kind = tag_list_kind::none;
+  std::string_view text;
+  std::size_t literal = 0;  ///< length of the literal prefix (before any `*`)
+  head_words value;         ///< the literal prefix's first 16 bytes, zero-padded
+  head_words mask;          ///< selects min(literal, 16) bytes
+  bool padded_exact = true; ///< literal prefix has no NUL byte: the zero-padded test is exact
+  bool whole = false;       ///< the literal prefix decides (prefix list; pattern "lit" or "lit*")
+  bool exact_length = false; ///< pattern without `*`: the tag must also be exactly this long
+  std::uint64_t chars = 0;  ///< char_bit of every literal character of a pattern
+
+  compiled_entry(tag_list_kind k, std::string_view e) noexcept : kind{k}, text{e} {
+    if (kind == tag_list_kind::pattern) {
+      const std::size_t star = e.find('*');
+      literal = star == std::string_view::npos ? e.size() : star;
+      exact_length = star == std::string_view::npos;
+      whole = exact_length || e.find_first_not_of('*', star) == std::string_view::npos;
+      for (const char c : e) {
+        if (c != '*') chars |= char_bit(c);
+      }
+    } else {
+      literal = e.size();
+      whole = true;
+    }
+    const std::string_view lit = e.substr(0, literal);
+    value = head_of(lit);
+    mask = head_mask(literal);
+    padded_exact = lit.find('\0') == std::string_view::npos;
+  }
+
+  /// The prepared tags, as compiled_entry::matches reads them.
+  struct tag_columns {
+    const std::string* const* string;
+    const std::size_t* size;
+    const char* first;
+    const std::uint64_t* w0;
+    const std::uint64_t* w1;
+    const std::uint64_t* chars;
+  };
+
+  /// entry_matches(kind, text, tag t).
+  [[nodiscard]] bool matches(const tag_columns& c, std::size_t t) const noexcept {
+    if (kind == tag_list_kind::none) return false;
+    if (!padded_exact) return entry_matches(kind, text, *c.string[t]);
+    if (literal != 0 && c.first[t] != text.front()) return false;  // 1 byte a tag: cached
+    if ((c.w0[t] & mask.w0) != value.w0 || (c.w1[t] & mask.w1) != value.w1) return false;
+    const std::size_t size = c.size[t];
+    if (literal > 16) {
+      if (size < literal || std::memcmp(c.string[t]->data() + 16, text.data() + 16,
+                                        literal - 16) != 0) {
+        return false;
+      }
+    }
+    if (whole) return !exact_length || size == literal;
+    if ((c.chars[t] & chars) != chars) return false;
+    if (size <= 16) {  // the whole tag is in the head words
+      char bytes[16];
+      std::memcpy(bytes, &c.w0[t], 8);
+      std::memcpy(bytes + 8, &c.w1[t], 8);
+      return pattern_matches(text, std::string_view(bytes, size));
+    }
+    return pattern_matches(text, *c.string[t]);
+  }
+};
+
+}  // namespace detail
+
+/// Evaluates `policy` over prepared images at `options.now`: the same result as
+/// evaluate(policy, prepared.images(), options), without redoing the policy-independent work.
+[[nodiscard]] inline evaluation_result evaluate(const lifecycle_policy& policy,
+                                                const prepared_inventory& prepared,
+                                                const evaluation_options& options) {
+  const prepared_inventory& p = prepared;
+  const std::size_t n = p.size();
+  evaluation_result result;
+  result.decisions.reserve(n);
+  detail::advise_huge_pages(result.decisions.data(), n * sizeof(image_decision));
+  result.decisions.resize(n);
+  result.order.reserve(n);
+  detail::advise_huge_pages(result.order.data(), n * sizeof(std::size_t));
+  result.order.assign(p.order_.begin(), p.order_.end());
+
+  const auto rule_order = detail::priority_order(policy);
+  // By position: the owning rule (index into rule_order, `none` when unowned) and the fate.
+  constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
+  detail::large_vector<std::size_t> owner(n, none);
+  detail::large_vector<unsigned char> action(n, 0);
+  detail::large_vector<unsigned char> warned(n, 0);
+  std::vector<detail::compiled_entry> entries;
+  const detail::compiled_entry::tag_columns columns{
+      p.tag_string_.data(), p.tag_size_.data(), p.tag_first_.data(),
+      p.tag_w0_.data(),     p.tag_w1_.data(),   p.tag_chars_.data()};
+
+  for (std::size_t ro = 0; ro < rule_order.size(); ++ro) {
+    const rule& r = policy.rules[rule_order[ro]];
+    const selection& sel = r.selection;
+    rule_summary summary;
+    summary.priority = r.priority;
+    const unsigned want = sel.storage == storage_class::archive ? 1U : 0U;
+    const fate act = r.action.type == action_type::transition ? fate::transition : fate::expire;
+    entries.clear();
+    if (sel.status == tag_status::tagged) {
+      for (const auto& e : sel.tag_list) entries.emplace_back(sel.list_kind, e);
+      // Every entry must match: test first those a literal prefix decides cheaply.
+      std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+        return a.literal > b.literal;
+      });
+    }
+    // An image can be identified only if, for every entry with a literal prefix, one of its tags
+    // starts with that prefix's first byte: one word per image rules most images out.
+    std::uint64_t need_firsts = 0;
+    for (const auto& e : entries) {
+      if (e.kind != tag_list_kind::none && e.literal != 0) {
+        need_firsts |= detail::char_bit(e.text.front());
+      }
+    }
+    const detail::age_threshold age(options.now, sel.count_number);
+    const bool count_all = sel.count_number < 0;
+    const auto keep = static_cast<std::uint64_t>(sel.count_number);
+
+    std::size_t rank = 0;
+    for (std::size_t k = n; k-- > 0;) {  // newest first, so rank 1 is the newest image
+      const unsigned m = p.meta_[k];
+      if ((m & 3U) != want) continue;
+      switch (sel.status) {
+        case tag_status::any:
+          break;
+        case tag_status::untagged:
+          if ((m & prepared_inventory::has_tags) != 0) continue;
+          break;
+        case tag_status::tagged: {
+          if ((m & prepared_inventory::has_tags) == 0) continue;
+          if ((p.first_chars_[k] & need_firsts) != need_firsts) continue;
+          const std::size_t tb = p.tag_begin_[k];
+          const std::size_t te = p.tag_begin_[k + 1];
+          bool all = true;
+          for (const auto& e : entries) {
+            bool any = false;
+            for (std::size_t t = tb; t < te && !any; ++t) any = e.matches(columns, t);
+            if (!any) {
+              all = false;
+              break;
+            }
+          }
+          if (!all) continue;
+          break;
+        }
+      }
+      ++summary.identified;
+      ++rank;
+      bool marked = false;
+      switch (sel.type) {
+        case count_type::image_count_more_than:
+          marked = count_all || rank > keep;
+          break;
+        case count_type::since_image_pushed:
+          marked = age.marks(p.ref_[k]);
+          break;
+        case count_type::since_image_pulled:
+          marked = age.marks(p.pull_ref_[k]);
+          break;
+        case count_type::since_image_transitioned:
+          if ((m & prepared_inventory::has_archive_time) != 0) {
+            marked = age.marks(p.archived_at_[k]);
+          } else if ((m & prepared_inventory::status_archived) != 0 && warned[k] == 0) {
+            warned[k] = 1;
+            diagnostic d;
+            d.level = severity::warning;
+            d.code = "image.archived_without_archive_time";
+            d.message = "ARCHIVED image " + p.images_[p.order_[k]].digest +
+                        " has no lastArchivedAt; it never meets a sinceImageTransitioned limit";
+            result.warnings.push_back(std::move(d));
+          }
+          break;
+      }
+      if (marked) ++summary.marked;
+      if (owner[k] != none) continue;
+      owner[k] = ro;
+      ++summary.owned;
+      summary.owned_bytes += p.size_[k];
+      if (marked) {
+        action[k] = static_cast<unsigned char>(act);
+        ++summary.acted;
+        summary.acted_bytes += p.size_[k];
+        if (act == fate::expire) {
+          ++result.expiring;
+        } else {
+          ++result.transitioning;
+        }
+      }
+    }
+    result.rules.push_back(summary);
+  }
+  // Decisions in input order: written one after another, read from the (smaller) position arrays.
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t k = p.position_[i];
+    if (owner[k] == none) continue;
+    auto& dec = result.decisions[i];
+    dec.owner = policy.rules[rule_order[owner[k]]].priority;
+    dec.action = static_cast<fate>(action[k]);
+  }
+  return result;
+}
 
 /// Does `r` identify image `img` (storage class and tag requirements, spec 2.2 S(r))?
 [[nodiscard]] inline bool identifies(const rule& r, const image& img) noexcept {
@@ -211,97 +681,7 @@ struct compiled_list {
 [[nodiscard]] inline evaluation_result evaluate(const lifecycle_policy& policy,
                                                 std::span<const image> images,
                                                 const evaluation_options& options) {
-  const std::size_t n = images.size();
-  evaluation_result result;
-  result.decisions.resize(n);
-  result.order = detail::age_order(images);
-
-  std::vector<unsigned char> cls(n);
-  for (std::size_t i = 0; i < n; ++i) cls[i] = detail::class_code(images[i].status);
-
-  const detail::tag_table tags(images);
-  const auto rule_order = detail::priority_order(policy);
-  std::vector<unsigned char> owned(n, 0);
-  std::vector<unsigned char> warned(n, 0);
-
-  for (const std::size_t ri : rule_order) {
-    const rule& r = policy.rules[ri];
-    const selection& sel = r.selection;
-    rule_summary summary;
-    summary.priority = r.priority;
-    const unsigned char want = sel.storage == storage_class::archive ? 1 : 0;
-    std::optional<detail::compiled_list> list;
-    if (sel.status == tag_status::tagged) list.emplace(sel, tags);
-    const fate act = r.action.type == action_type::transition ? fate::transition : fate::expire;
-
-    std::size_t rank = 0;
-    for (std::size_t k = n; k-- > 0;) {  // newest first, so rank 1 is the newest image
-      const std::size_t i = result.order[k];
-      if (cls[i] != want) continue;
-      const std::span<const std::uint32_t> ids(tags.ids.data() + tags.offsets[i],
-                                               tags.offsets[i + 1] - tags.offsets[i]);
-      bool match = false;
-      switch (sel.status) {
-        case tag_status::any:
-          match = true;
-          break;
-        case tag_status::untagged:
-          match = ids.empty();
-          break;
-        case tag_status::tagged:
-          match = list->matches(ids);
-          break;
-      }
-      if (!match) continue;
-      ++summary.identified;
-      ++rank;
-      const image& img = images[i];
-      bool marked = false;
-      switch (sel.type) {
-        case count_type::image_count_more_than:
-          marked = sel.count_number < 0 || rank > static_cast<std::uint64_t>(sel.count_number);
-          break;
-        case count_type::since_image_pushed:
-          marked = detail::older_than(options.now, reference_time(img), sel.count_number);
-          break;
-        case count_type::since_image_pulled:
-          marked = detail::older_than(options.now, pull_reference_time(img), sel.count_number);
-          break;
-        case count_type::since_image_transitioned:
-          if (img.last_archived_at) {
-            marked = detail::older_than(options.now, *img.last_archived_at, sel.count_number);
-          } else if (img.status == image_status::archived && warned[i] == 0) {
-            warned[i] = 1;
-            diagnostic d;
-            d.level = severity::warning;
-            d.code = "image.archived_without_archive_time";
-            d.message = "ARCHIVED image " + img.digest +
-                        " has no lastArchivedAt; it never meets a sinceImageTransitioned limit";
-            result.warnings.push_back(std::move(d));
-          }
-          break;
-      }
-      if (marked) ++summary.marked;
-      if (owned[i] != 0) continue;
-      owned[i] = 1;
-      auto& dec = result.decisions[i];
-      dec.owner = r.priority;
-      ++summary.owned;
-      summary.owned_bytes += img.size_bytes;
-      if (marked) {
-        dec.action = act;
-        ++summary.acted;
-        summary.acted_bytes += img.size_bytes;
-        if (act == fate::expire) {
-          ++result.expiring;
-        } else {
-          ++result.transitioning;
-        }
-      }
-    }
-    result.rules.push_back(summary);
-  }
-  return result;
+  return evaluate(policy, prepared_inventory(images), options);
 }
 
 }  // namespace ecrlp
