@@ -2,6 +2,7 @@
 #include "commands.hpp"
 
 #include <ecrlp/evaluate.hpp>
+#include <ecrlp/html_report.hpp>
 #include <ecrlp/report.hpp>
 
 #include <charconv>
@@ -28,6 +29,8 @@ Options:
                        json: the shape of `aws ecr get-lifecycle-policy-preview`, plus an
                              "ecrlpReport" object with per-rule and before/after totals.
                        csv: one row per image with its fate.
+                       html: one self-contained page with before/after and per-rule charts and
+                             a sortable table of the affected images.
   --max-rows N         table only: list at most N affected images (default 50; 0 = all).
   -h, --help           Show this help.
 
@@ -53,7 +56,7 @@ int cmd_preview(std::span<const std::string_view> args, std::ostream& out, std::
   const auto image_paths = cl.all("images");
   if (image_paths.empty()) return usage_error(err, "preview", "--images FILE is required");
   const auto format = cl.get("format");
-  if (auto e = check_format(format, {"table", "json", "csv"})) {
+  if (auto e = check_format(format, {"table", "json", "csv", "html"})) {
     return usage_error(err, "preview", *e);
   }
   std::size_t max_rows = 50;
@@ -82,6 +85,8 @@ int cmd_preview(std::span<const std::string_view> args, std::ostream& out, std::
     out << render_preview_table(doc, max_rows);
   } else if (*format == "json") {
     out << render_preview_json(doc);
+  } else if (*format == "html") {
+    out << render_preview_html(doc);
   } else {
     out << render_preview_csv(doc);
   }

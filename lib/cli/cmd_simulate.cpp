@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: MIT
+#include "commands.hpp"
+
+#include <ecrlp/html_report.hpp>
+#include <ecrlp/report.hpp>
+#include <ecrlp/simulate.hpp>
+#include <ecrlp/simulate_report.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "app.hpp"
+#include "common.hpp"
+
+namespace ecrlp::cli {
+namespace {
+
+constexpr std::string_view simulate_help = R"(Usage: ecrlp simulate --policy FILE --images FILE [--images FILE ...] --from TIME --to TIME [options]
+
+Applies a lifecycle policy at every step from --from to --to, as ECR's daily runs do: expired
+images are deleted and transitioned images move to archive (lastArchivedAt = the step's time),
+so each step sees what the earlier steps left.
+
+Options:
+  --policy FILE        The policy: a policy document or `aws ecr get-lifecycle-policy` output.
+  --images FILE        `aws ecr describe-images` output; repeat for several pages.
+  --from TIME          The first step: ISO-8601 with offset (2026-01-01T00:00:00Z) or epoch seconds.
+  --to TIME            No step is later than this.
+  --every INTERVAL     Time between steps: a whole number with d, h, m or s (default 1d).
+  --mode MODE          replay (default): images pushed after --from join the repository at the
+                                first step at or after their push time.
+                       static: every image is in the repository from the first step.
+  --push-rate T=N      Forecast: also push N images a day (a decimal number, evenly spaced from
+                       --from on) tagged T, where {n} in T counts up (main-{n}); a tag without {n}
+                       moves to each new image (latest); <untagged> pushes untagged images.
+                       Repeatable.
+  --push-size BYTES    imageSizeInBytes of forecast pushes (default: the median of the inventory).
+  --watch KEY          When does this image go? KEY is a digest, a tag, or a digest prefix of at
+                       least 8 characters. Repeatable.
+  --format FORMAT      table (default): a report for a person.
+                       json: every step and every image's timeline.
+                       csv: one row per step.
+                       html: one self-contained page with charts of images and bytes over time
+                             by storage class, per-rule bars and sortable tables.
+  --max-rows N         table only: list at most N archived or expired images (default 50; 0 = all).
+  -h, --help           Show this help.
+
+Exit status: 0 success, 1 invalid policy or inventory (or a --watch key naming no image),
+2 usage error, 3 unreadable file.
+)";
+
+/// "1d", "12h", "30m", "45s" as microseconds; nullopt when malformed, zero or too large.
+std::optional<std::chrono::microseconds> parse_interval(std::string_view text) {
+  if (text.size() < 2) return std::nullopt;
+  const char unit = text.back();
+  const std::string_view digits = text.substr(0, text.size() - 1);
+  std::int64_t n = 0;
+  const auto* end = digits.data() + digits.size();
+  const auto [p, ec] = std::from_chars(digits.data(), end, n);
+  if (ec != std::errc{} || p != end || n <= 0) return std::nullopt;
+  std::int64_t scale = 0;
+  switch (unit) {
+    case 'd':
+      scale = 86'400'000'000;
+      break;
+    case 'h':
+      scale = 3'600'000'000;
+      break;
+    case 'm':
+      scale = 60'000'000;
+      break;
+    case 's':
+      scale = 1'000'000;
+      break;
+    default:
+      return std::nullopt;
+  }
+  if (n > std::numeric_limits<std::int64_t>::max() / scale) return std::nullopt;
+  return std::chrono::microseconds{n * scale};
+}
+
+/// "TEMPLATE=RATE" as a push_rate (size filled in later); nullopt when malformed.
+std::optional<push_rate> parse_push_rate(std::string_view spec) {
+  const std::size_t eq = spec.rfind('=');
+  if (eq == std::string_view::npos) return std::nullopt;
+  push_rate r;
+  r.tag_template = std::string(spec.substr(0, eq));
+  if (r.tag_template == "<untagged>") r.tag_template.clear();
+  const std::string_view rate = spec.substr(eq + 1);
+  const auto* end = rate.data() + rate.size();
+  const auto [p, ec] = std::from_chars(rate.data(), end, r.per_day);
+  if (ec != std::errc{} || p != end || rate.empty() || !(r.per_day > 0) || r.per_day > 1e6) {
+    return std::nullopt;
+  }
+  if (spec.substr(0, eq).empty()) return std::nullopt;
+  return r;
+}
+
+std::optional<timestamp> time_option(const command_line& cl, std::string_view name,
+                                     std::ostream& err) {
+  const auto t = cl.get(name);
+  if (!t) {
+    (void)usage_error(err, "simulate", "--" + std::string(name) + " TIME is required");
+    return std::nullopt;
+  }
+  if (const auto parsed = parse_timestamp(*t)) return parsed;
+  (void)usage_error(err, "simulate",
+                    "--" + std::string(name) + " '" + *t +
+                        "' is not a time: use ISO-8601 with an offset (2026-11-28T00:00:00Z) or "
+                        "epoch seconds");
+  return std::nullopt;
+}
+
+}  // namespace
+
+int cmd_simulate(std::span<const std::string_view> args, std::ostream& out, std::ostream& err) {
+  static constexpr option_spec specs[] = {{"policy"}, {"images", true}, {"from"},
+                                          {"to"},     {"every"},        {"mode"},
+                                          {"watch", true}, {"format"},  {"max-rows"},
+                                          {"push-rate", true}, {"push-size"}};
+  command_line cl;
+  if (auto e = parse_command_line(args, specs, cl)) return usage_error(err, "simulate", *e);
+  if (cl.help) {
+    out << simulate_help;
+    return exit_ok;
+  }
+  if (!cl.positional.empty()) {
+    return usage_error(err, "simulate", "unexpected argument '" + cl.positional.front() + "'");
+  }
+  const auto policy_path = cl.get("policy");
+  if (!policy_path) return usage_error(err, "simulate", "--policy FILE is required");
+  const auto image_paths = cl.all("images");
+  if (image_paths.empty()) return usage_error(err, "simulate", "--images FILE is required");
+  const auto format = cl.get("format");
+  if (auto e = check_format(format, {"table", "json", "csv", "html"})) {
+    return usage_error(err, "simulate", *e);
+  }
+  std::size_t max_rows = 50;
+  if (const auto m = cl.get("max-rows")) {
+    const auto* end = m->data() + m->size();
+    const auto [p, ec] = std::from_chars(m->data(), end, max_rows);
+    if (ec != std::errc{} || p != end) {
+      return usage_error(err, "simulate", "--max-rows takes a whole number, not '" + *m + "'");
+    }
+  }
+  simulation_options options;
+  const auto from = time_option(cl, "from", err);
+  if (!from) return exit_usage;
+  const auto to = time_option(cl, "to", err);
+  if (!to) return exit_usage;
+  options.from = *from;
+  options.to = *to;
+  if (*to < *from) return usage_error(err, "simulate", "--to is before --from");
+  if (const auto e = cl.get("every")) {
+    const auto every = parse_interval(*e);
+    if (!every) {
+      return usage_error(err, "simulate",
+                         "--every takes a positive whole number with d, h, m or s (1d, 12h), not '" +
+                             *e + "'");
+    }
+    options.every = *every;
+  }
+  if (const auto m = cl.get("mode")) {
+    if (*m != "replay" && *m != "static") {
+      return usage_error(err, "simulate", "--mode takes replay or static, not '" + *m + "'");
+    }
+    options.replay = *m == "replay";
+  }
+
+  for (const auto& spec : cl.all("push-rate")) {
+    const auto r = parse_push_rate(spec);
+    if (!r) {
+      return usage_error(err, "simulate",
+                         "--push-rate takes TAG_TEMPLATE=PUSHES_PER_DAY (main-{n}=2, latest=1, "
+                         "<untagged>=0.5), not '" + spec + "'");
+    }
+    options.pushes.push_back(*r);
+  }
+  std::optional<std::uint64_t> push_size;
+  if (const auto m = cl.get("push-size")) {
+    std::uint64_t v = 0;
+    const auto* end = m->data() + m->size();
+    const auto [p, ec] = std::from_chars(m->data(), end, v);
+    if (ec != std::errc{} || p != end) {
+      return usage_error(err, "simulate", "--push-size takes a whole number of bytes, not '" + *m + "'");
+    }
+    push_size = v;
+  }
+
+  int status = exit_ok;
+  const auto policy = load_policy_reporting(*policy_path, err, status);
+  const auto inv = load_images_reporting(image_paths, err, status);
+  if (!policy || !inv) return status;
+  const auto& images = inv->images;
+  if (!push_size && !images.empty()) {
+    std::vector<std::uint64_t> sizes;
+    sizes.reserve(images.size());
+    for (const auto& img : images) sizes.push_back(img.size_bytes);
+    const auto mid = sizes.begin() + static_cast<std::ptrdiff_t>(sizes.size() / 2);
+    std::nth_element(sizes.begin(), mid, sizes.end());
+    push_size = *mid;
+  }
+  for (auto& r : options.pushes) r.size_bytes = push_size.value_or(0);
+
+  std::vector<simulation_watch> watches;
+  for (const auto& key : cl.all("watch")) {
+    simulation_watch w{key, find_watched(images, key)};
+    if (w.images.empty()) {
+      err << "ecrlp simulate: --watch '" << key
+          << "' names no image (a digest, a tag, or a unique digest prefix of 8+ characters)\n";
+      return exit_invalid;
+    }
+    watches.push_back(std::move(w));
+  }
+
+  const auto result = simulate(policy->policy, images, options);
+  err << render_diagnostics_text(result.diagnostics);
+  if (!result.ok()) return exit_usage;  // the options were rejected (e.g. too many steps)
+  const simulation_document doc{policy->policy, images, options, result, watches};
+  if (!format || *format == "table") {
+    out << render_simulation_table(doc, max_rows);
+  } else if (*format == "json") {
+    out << render_simulation_json(doc);
+  } else if (*format == "html") {
+    out << render_simulation_html(doc);
+  } else {
+    out << render_simulation_csv(doc);
+  }
+  return exit_ok;
+}
+
+}  // namespace ecrlp::cli

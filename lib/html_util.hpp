@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// Private pieces of the HTML reports: escaping, the page frame (inline CSS and the table-sorting
+// script), inline SVG charts. Output is well-formed XML as well as HTML.
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace ecrlp::detail {
+
+/// Text or attribute value with &, <, >, " and ' escaped.
+[[nodiscard]] inline std::string html_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (const char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out.push_back(c);
+    }
+  }
+  return out;
+}
+
+/// `<!DOCTYPE html>` to the opening of <body>, with the title as <h1>.
+[[nodiscard]] inline std::string html_page_start(std::string_view title) {
+  std::string out = R"(<!DOCTYPE html>
+<html xmlns="http://www.w3.org/1999/xhtml" lang="en">
+<head>
+<meta charset="utf-8" />
+<meta name="viewport" content="width=device-width, initial-scale=1" />
+<title>)";
+  out += html_escape(title);
+  out += R"(</title>
+<style>
+body { font-family: system-ui, sans-serif; margin: 2em; color: #1d2330; max-width: 1100px; }
+h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 2em; border-bottom: 1px solid #ccd; }
+table { border-collapse: collapse; font-size: 0.9em; margin: 0.5em 0; }
+th, td { padding: 0.25em 0.7em; border-bottom: 1px solid #e3e6ee; text-align: left; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+table.sortable th { cursor: pointer; user-select: none; background: #f3f5fa; }
+table.sortable th[data-dir="asc"]::after { content: " \25B2"; }
+table.sortable th[data-dir="desc"]::after { content: " \25BC"; }
+code { font-size: 0.95em; } .muted { color: #667; }
+svg.chart { display: block; margin: 0.5em 0 1em 0; }
+svg.chart text { font-size: 11px; fill: #334; }
+.legend span { display: inline-block; margin-right: 1.2em; }
+.legend i { display: inline-block; width: 0.9em; height: 0.9em; margin-right: 0.3em; vertical-align: -0.1em; }
+</style>
+</head>
+<body>
+<h1>)";
+  out += html_escape(title);
+  out += "</h1>\n";
+  return out;
+}
+
+/// The table-sorting script and the closing tags.
+[[nodiscard]] inline std::string html_page_end() {
+  return R"(<script>
+//<![CDATA[
+(function () {
+  function key(cell) { var v = cell.getAttribute('data-v'); return v === null ? cell.textContent : v; }
+  document.querySelectorAll('table.sortable').forEach(function (table) {
+    var heads = table.tHead.rows[0].cells;
+    Array.prototype.forEach.call(heads, function (th, col) {
+      th.addEventListener('click', function () {
+        var asc = th.getAttribute('data-dir') !== 'asc';
+        Array.prototype.forEach.call(heads, function (h) { h.removeAttribute('data-dir'); });
+        th.setAttribute('data-dir', asc ? 'asc' : 'desc');
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (x, y) {
+          var a = key(x.cells[col]), b = key(y.cells[col]);
+          var na = Number(a), nb = Number(b);
+          var r = (a !== '' && b !== '' && !isNaN(na) && !isNaN(nb)) ? na - nb : a.localeCompare(b);
+          return asc ? r : -r;
+        });
+        rows.forEach(function (r) { body.appendChild(r); });
+      });
+    });
+  });
+})();
+//]]>
+</script>
+</body>
+</html>
+)";
+}
+
+/// One series of a stacked chart.
+struct chart_series {
+  std::string name;
+  std::string color;
+  std::vector<double> values;
+};
+
+/// A legend line for `series`.
+[[nodiscard]] inline std::string chart_legend(const std::vector<chart_series>& series) {
+  std::string out = "<div class=\"legend\">";
+  for (const auto& s : series) {
+    out += fmt::format("<span><i style=\"background:{}\"></i>{}</span>", s.color, html_escape(s.name));
+  }
+  out += "</div>\n";
+  return out;
+}
+
+/// Stacked areas over `labels` (one x position per label; the first and last are printed),
+/// with the maximum printed by `format_value`.
+template <class Format>
+[[nodiscard]] std::string stacked_area_chart(std::string_view id, std::string_view title,
+                                             const std::vector<std::string>& labels,
+                                             const std::vector<chart_series>& series,
+                                             Format format_value) {
+  constexpr double width = 900;
+  constexpr double height = 240;
+  constexpr double left = 70;
+  constexpr double right = 10;
+  constexpr double top = 10;
+  constexpr double bottom = 30;
+  const std::size_t n = labels.size();
+  std::vector<double> total(n, 0);
+  for (const auto& s : series) {
+    for (std::size_t i = 0; i < n && i < s.values.size(); ++i) total[i] += s.values[i];
+  }
+  const double max = n == 0 ? 0 : *std::max_element(total.begin(), total.end());
+  const double scale = max > 0 ? (height - top - bottom) / max : 0;
+  const auto x_of = [&](std::size_t i) {
+    return n <= 1 ? left + (width - left - right) / 2
+                  : left + (width - left - right) * static_cast<double>(i) /
+                               static_cast<double>(n - 1);
+  };
+  const auto y_of = [&](double v) { return height - bottom - v * scale; };
+  std::string out = fmt::format(
+      "<svg class=\"chart\" id=\"{}\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" "
+      "height=\"{}\" viewBox=\"0 0 {} {}\" role=\"img\"><title>{}</title>\n",
+      html_escape(id), width, height, width, height, html_escape(title));
+  out += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#99a\" />\n", left,
+                     height - bottom, width - right, height - bottom);
+  out += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#99a\" />\n", left, top,
+                     left, height - bottom);
+  std::vector<double> base(n, 0);
+  for (const auto& s : series) {
+    std::string points;
+    std::vector<double> upper(n, 0);
+    for (std::size_t i = 0; i < n; ++i) {
+      upper[i] = base[i] + (i < s.values.size() ? s.values[i] : 0);
+    }
+    if (n == 1) {  // one step: a bar
+      out += fmt::format(
+          "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"40\" height=\"{:.1f}\" fill=\"{}\"><title>{}</title></rect>\n",
+          x_of(0) - 20, y_of(upper[0]), upper[0] * scale - base[0] * scale, s.color,
+          html_escape(s.name));
+    } else if (n > 1) {
+      for (std::size_t i = 0; i < n; ++i) points += fmt::format("{:.1f},{:.1f} ", x_of(i), y_of(upper[i]));
+      for (std::size_t i = n; i-- > 0;) points += fmt::format("{:.1f},{:.1f} ", x_of(i), y_of(base[i]));
+      points.pop_back();
+      out += fmt::format(
+          "<polygon points=\"{}\" fill=\"{}\" fill-opacity=\"0.85\"><title>{}</title></polygon>\n",
+          points, s.color, html_escape(s.name));
+    }
+    base = std::move(upper);
+  }
+  out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", left - 6, top + 10,
+                     html_escape(format_value(max)));
+  out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">0</text>\n", left - 6,
+                     height - bottom);
+  if (n > 0) {
+    out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"start\">{}</text>\n", left,
+                       height - 10, html_escape(labels.front()));
+    if (n > 1) {
+      out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", width - right,
+                         height - 10, html_escape(labels.back()));
+    }
+  }
+  out += "</svg>\n";
+  out += chart_legend(series);
+  return out;
+}
+
+/// One bar of a horizontal bar chart: a label and stacked segments.
+struct bar_row {
+  std::string label;
+  std::vector<double> segments;  ///< aligned with the chart's segment names and colours
+  std::string value_text;        ///< printed after the bar
+};
+
+/// Horizontal stacked bars, one per row.
+[[nodiscard]] inline std::string bar_chart(std::string_view id, std::string_view title,
+                                           const std::vector<bar_row>& rows,
+                                           const std::vector<chart_series>& segments) {
+  constexpr double width = 900;
+  constexpr double label_width = 260;
+  constexpr double bar_height = 18;
+  constexpr double gap = 8;
+  constexpr double value_width = 120;
+  const double height = static_cast<double>(rows.size()) * (bar_height + gap) + gap;
+  double max = 0;
+  for (const auto& r : rows) {
+    double sum = 0;
+    for (const double v : r.segments) sum += v;
+    max = std::max(max, sum);
+  }
+  const double scale = max > 0 ? (width - label_width - value_width) / max : 0;
+  std::string out = "<p class=\"muted\">" + html_escape(title) + "</p>\n";
+  out += fmt::format(
+      "<svg class=\"chart\" id=\"{}\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" "
+      "height=\"{}\" viewBox=\"0 0 {} {}\" role=\"img\"><title>{}</title>\n",
+      html_escape(id), width, height, width, height, html_escape(title));
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const auto& r = rows[k];
+    const double y = gap + static_cast<double>(k) * (bar_height + gap);
+    out += fmt::format("<text x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n",
+                       label_width - 8, y + bar_height - 5, html_escape(r.label));
+    double x = label_width;
+    for (std::size_t s = 0; s < r.segments.size() && s < segments.size(); ++s) {
+      const double w = r.segments[s] * scale;
+      if (w > 0) {
+        out += fmt::format(
+            "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{}\" fill=\"{}\"><title>{}: {}</title></rect>\n",
+            x, y, w, bar_height, segments[s].color, html_escape(segments[s].name), r.segments[s]);
+      }
+      x += w;
+    }
+    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", x + 6, y + bar_height - 5,
+                       html_escape(r.value_text));
+  }
+  out += "</svg>\n";
+  out += chart_legend(segments);
+  return out;
+}
+
+}  // namespace ecrlp::detail

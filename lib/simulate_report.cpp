@@ -1,0 +1,537 @@
+// SPDX-License-Identifier: MIT
+// Renderers of a simulation: table, JSON, CSV (docs/simulate.md).
+
+#include <ecrlp/html_report.hpp>
+#include <ecrlp/simulate_report.hpp>
+#include <ecrlp/time.hpp>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <iterator>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "format_util.hpp"
+#include "html_util.hpp"
+
+namespace ecrlp {
+namespace {
+
+using ordered_json = nlohmann::ordered_json;
+
+std::string join_tags(const std::vector<std::string>& tags, std::string_view sep) {
+  std::string out;
+  for (std::size_t i = 0; i < tags.size(); ++i) {
+    if (i != 0) out += sep;
+    out += tags[i];
+  }
+  return out;
+}
+
+std::string csv_field(std::string_view v) {
+  if (v.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(v);
+  std::string out = "\"";
+  for (const char c : v) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+std::string short_digest(std::string_view d) { return std::string(d.substr(0, 19)); }
+
+std::string tags_text(const image& img) {
+  return img.tags.empty() ? std::string("<untagged>") : join_tags(img.tags, ", ");
+}
+
+/// Input image `i`, or synthetic image `i - input size`.
+const image& image_at(const simulation_document& doc, std::size_t i) {
+  return i < doc.images.size() ? doc.images[i] : doc.result.synthetic[i - doc.images.size()];
+}
+
+// Counts over the inventory's images (not the synthetic ones).
+std::size_t joined_later(const simulation_document& doc) {
+  const auto& l = doc.result.images;
+  const auto end = l.begin() + static_cast<std::ptrdiff_t>(std::min(doc.images.size(), l.size()));
+  return static_cast<std::size_t>(
+      std::count_if(l.begin(), end, [](const auto& t) { return t.joined && *t.joined != 0; }));
+}
+
+std::size_t never_joined(const simulation_document& doc) {
+  const auto& l = doc.result.images;
+  const auto end = l.begin() + static_cast<std::ptrdiff_t>(std::min(doc.images.size(), l.size()));
+  return static_cast<std::size_t>(std::count_if(l.begin(), end, [](const auto& t) { return !t.joined; }));
+}
+
+struct run_totals {
+  class_totals expired;
+  class_totals transitioned;
+  std::vector<std::size_t> by_rule;
+};
+
+run_totals totals_over(const simulation_result& r) {
+  run_totals t;
+  t.by_rule.assign(r.rule_priorities.size(), 0);
+  for (const auto& s : r.steps) {
+    t.expired.images += s.expired.images;
+    t.expired.bytes += s.expired.bytes;
+    t.transitioned.images += s.transitioned.images;
+    t.transitioned.bytes += s.transitioned.bytes;
+    for (std::size_t k = 0; k < s.acted_by_rule.size() && k < t.by_rule.size(); ++k) {
+      t.by_rule[k] += s.acted_by_rule[k];
+    }
+  }
+  return t;
+}
+
+const rule* rule_with_priority(const lifecycle_policy& p, std::int64_t priority) {
+  for (const auto& r : p.rules) {
+    if (r.priority == priority) return &r;
+  }
+  return nullptr;
+}
+
+/// One line describing what happened to an image.
+std::string watch_story(const simulation_document& doc, std::size_t i) {
+  const auto& line = doc.result.images[i];
+  const auto& steps = doc.result.steps;
+  const auto at = [&](std::size_t k) {
+    return fmt::format("{} (step {})", format_timestamp(steps[k].at), k);
+  };
+  if (!line.joined) {
+    return "pushed " + format_timestamp(image_at(doc, i).pushed_at) +
+           ", after the simulation ends: not simulated";
+  }
+  std::string out = *line.joined == 0 ? "present at the start"
+                                      : "pushed, joins at " + at(*line.joined);
+  if (line.transitioned) {
+    out += "; archived at " + at(*line.transitioned);
+    if (line.transition_rule) out += " by rule " + std::to_string(*line.transition_rule);
+  }
+  if (line.expired) {
+    out += "; expires at " + at(*line.expired);
+    if (line.expire_rule) out += " by rule " + std::to_string(*line.expire_rule);
+  } else if (!steps.empty()) {
+    const bool archived = line.transitioned || image_at(doc, i).status == image_status::archived;
+    out += "; still in the repository at " + format_timestamp(steps.back().at) +
+           (archived ? " (archive)" : "");
+  }
+  return out;
+}
+
+ordered_json totals_json(const class_totals& t) {
+  ordered_json j;
+  j["images"] = t.images;
+  j["bytes"] = t.bytes;
+  return j;
+}
+
+ordered_json findings_json(const finding_counts& f) {
+  ordered_json j;
+  j["critical"] = f.critical;
+  j["high"] = f.high;
+  j["medium"] = f.medium;
+  j["low"] = f.low;
+  j["informational"] = f.informational;
+  j["undefined"] = f.undefined;
+  j["total"] = f.total();
+  return j;
+}
+
+ordered_json image_json(const simulation_document& doc, std::size_t i) {
+  const image& img = image_at(doc, i);
+  const auto& line = doc.result.images[i];
+  const auto& steps = doc.result.steps;
+  ordered_json j;
+  j["imageDigest"] = img.digest;
+  if (i >= doc.images.size()) j["synthetic"] = true;
+  if (!img.tags.empty()) j["imageTags"] = img.tags;
+  j["imagePushedAt"] = format_timestamp(img.pushed_at);
+  j["imageSizeInBytes"] = img.size_bytes;
+  std::string_view outcome = "notSimulated";
+  if (line.joined) {
+    outcome = line.expired ? "expired" : line.transitioned ? "archived" : "kept";
+    j["joinedStep"] = *line.joined;
+    j["joinedAt"] = format_timestamp(steps[*line.joined].at);
+  }
+  j["outcome"] = outcome;
+  if (line.transitioned) {
+    j["transitionedStep"] = *line.transitioned;
+    j["transitionedAt"] = format_timestamp(steps[*line.transitioned].at);
+    if (line.transition_rule) j["transitionRulePriority"] = *line.transition_rule;
+  }
+  if (line.expired) {
+    j["expiredStep"] = *line.expired;
+    j["expiredAt"] = format_timestamp(steps[*line.expired].at);
+    if (line.expire_rule) j["expireRulePriority"] = *line.expire_rule;
+  }
+  return j;
+}
+
+struct event {
+  std::size_t step;
+  bool expire;
+  std::size_t image;
+  std::optional<std::int64_t> rule;
+};
+
+std::vector<event> events_of(const simulation_result& r) {
+  std::vector<event> ev;
+  for (std::size_t i = 0; i < r.images.size(); ++i) {
+    const auto& l = r.images[i];
+    if (l.transitioned) ev.push_back({*l.transitioned, false, i, l.transition_rule});
+    if (l.expired) ev.push_back({*l.expired, true, i, l.expire_rule});
+  }
+  std::stable_sort(ev.begin(), ev.end(), [](const event& a, const event& b) {
+    return a.step != b.step ? a.step < b.step : (a.expire != b.expire ? !a.expire : false);
+  });
+  return ev;
+}
+
+}  // namespace
+
+std::string format_interval(std::chrono::microseconds every) {
+  using namespace std::chrono;
+  const auto c = every.count();
+  const auto fits = [&](auto unit) {
+    const auto u = duration_cast<microseconds>(unit).count();
+    return c != 0 && c % u == 0;
+  };
+  if (fits(days{1})) return std::to_string(c / microseconds(days{1}).count()) + "d";
+  if (fits(hours{1})) return std::to_string(c / microseconds(hours{1}).count()) + "h";
+  if (fits(minutes{1})) return std::to_string(c / microseconds(minutes{1}).count()) + "m";
+  if (fits(seconds{1})) return std::to_string(c / microseconds(seconds{1}).count()) + "s";
+  return std::to_string(c) + "us";
+}
+
+std::string render_simulation_table(const simulation_document& doc, std::size_t max_rows) {
+  const auto& r = doc.result;
+  const auto& steps = r.steps;
+  std::string out;
+  auto it = std::back_inserter(out);
+  fmt::format_to(it, "Lifecycle policy simulation from {} to {}, every {}\n",
+                 format_timestamp(doc.options.from), format_timestamp(doc.options.to),
+                 format_interval(doc.options.every));
+  fmt::format_to(it, "{} steps ({} mode); the policy was evaluated at {} of them\n",
+                 detail::group_digits(steps.size()), doc.options.replay ? "replay" : "static",
+                 detail::group_digits(r.evaluations));
+  fmt::format_to(it, "{} images in the inventory: {} present at the start ({}), {} joining later",
+                 detail::group_digits(doc.images.size()), detail::group_digits(r.initial.images),
+                 detail::human_bytes(r.initial.bytes), detail::group_digits(joined_later(doc)));
+  const std::size_t after = never_joined(doc);
+  if (after != 0) fmt::format_to(it, ", {} pushed after the end", detail::group_digits(after));
+  out += "\n";
+  if (!doc.options.pushes.empty()) {
+    fmt::format_to(it, "Forecast: {} synthetic pushes (", detail::group_digits(r.synthetic.size()));
+    for (std::size_t k = 0; k < doc.options.pushes.size(); ++k) {
+      const auto& p = doc.options.pushes[k];
+      fmt::format_to(it, "{}{} {}/day of {}", k == 0 ? "" : "; ",
+                     p.tag_template.empty() ? std::string("<untagged>") : p.tag_template,
+                     p.per_day, detail::human_bytes(p.size_bytes));
+    }
+    out += ")\n";
+  }
+
+  // Steps: the first, the last, and every step at which something happened.
+  std::vector<std::size_t> shown;
+  for (std::size_t k = 0; k < steps.size(); ++k) {
+    const auto& s = steps[k];
+    if (k == 0 || k + 1 == steps.size() || s.added != 0 || s.expired.images != 0 ||
+        s.transitioned.images != 0) {
+      shown.push_back(k);
+    }
+  }
+  fmt::format_to(it, "\nSteps ({} of {} shown: the first, the last and those with changes)\n",
+                 detail::group_digits(shown.size()), detail::group_digits(steps.size()));
+  fmt::format_to(it, "  {:>5}  {:<25}  {:>7}  {:>7}  {:>9}  {:>8} {:>10}  {:>8} {:>10}  {:>8}\n",
+                 "Step", "Time", "Added", "Expired", "Archived", "Standard", "", "Archive", "",
+                 "Findings");
+  for (const std::size_t k : shown) {
+    const auto& s = steps[k];
+    fmt::format_to(it, "  {:>5}  {:<25}  {:>7}  {:>7}  {:>9}  {:>8} {:>10}  {:>8} {:>10}  {:>8}\n",
+                   k, format_timestamp(s.at), detail::group_digits(s.added),
+                   detail::group_digits(s.expired.images),
+                   detail::group_digits(s.transitioned.images),
+                   detail::group_digits(s.standard.images + s.activating.images),
+                   detail::human_bytes(s.standard.bytes + s.activating.bytes),
+                   detail::group_digits(s.archive.images), detail::human_bytes(s.archive.bytes),
+                   detail::group_digits(s.findings.total()));
+  }
+
+  const auto t = totals_over(r);
+  out += "\nOver the simulation\n";
+  fmt::format_to(it, "  Expired      {:>8} {:>10}\n", detail::group_digits(t.expired.images),
+                 detail::human_bytes(t.expired.bytes));
+  fmt::format_to(it, "  Archived     {:>8} {:>10}\n", detail::group_digits(t.transitioned.images),
+                 detail::human_bytes(t.transitioned.bytes));
+  if (!steps.empty()) {
+    const auto& last = steps.back();
+    fmt::format_to(it, "  At the end   {:>8} {:>10}  (standard {}, archive {})\n",
+                   detail::group_digits(last.total().images),
+                   detail::human_bytes(last.total().bytes),
+                   detail::group_digits(last.standard.images + last.activating.images),
+                   detail::group_digits(last.archive.images));
+  }
+  out += "\nRules (highest priority first)\n";
+  fmt::format_to(it, "  {:>8}  {:<7}  {:>8}  {}\n", "Priority", "Action", "Acted on", "Selection; limit");
+  for (std::size_t k = 0; k < r.rule_priorities.size(); ++k) {
+    const rule* rl = rule_with_priority(doc.policy, r.rule_priorities[k]);
+    if (rl == nullptr) continue;
+    fmt::format_to(it, "  {:>8}  {:<7}  {:>8}  {}; {}\n", rl->priority,
+                   rl->action.type == action_type::transition ? "ARCHIVE" : "EXPIRE",
+                   detail::group_digits(t.by_rule[k]), detail::describe_selection(rl->selection),
+                   detail::describe_limit(rl->selection));
+  }
+
+  if (!doc.watches.empty()) {
+    out += "\nWatched images\n";
+    for (const auto& w : doc.watches) {
+      for (const std::size_t i : w.images) {
+        fmt::format_to(it, "  {} = {} [{}]\n    {}\n", w.key, short_digest(image_at(doc, i).digest),
+                       tags_text(image_at(doc, i)), watch_story(doc, i));
+      }
+    }
+  }
+
+  const auto ev = events_of(r);
+  const std::size_t limit = max_rows == 0 ? ev.size() : std::min(max_rows, ev.size());
+  fmt::format_to(it, "\nImages archived or expired, in step order ({} of {}):\n",
+                 detail::group_digits(limit), detail::group_digits(ev.size()));
+  if (!ev.empty()) {
+    fmt::format_to(it, "  {:>5}  {:<25}  {:<7}  {:>4}  {:>10}  {:<19}  {}\n", "Step", "Time",
+                   "Event", "Rule", "Size", "Digest", "Tags");
+  }
+  for (std::size_t k = 0; k < limit; ++k) {
+    const auto& e = ev[k];
+    const image& img = image_at(doc, e.image);
+    fmt::format_to(it, "  {:>5}  {:<25}  {:<7}  {:>4}  {:>10}  {:<19}  {}\n", e.step,
+                   format_timestamp(steps[e.step].at), e.expire ? "EXPIRE" : "ARCHIVE",
+                   e.rule ? std::to_string(*e.rule) : std::string("-"),
+                   detail::human_bytes(img.size_bytes), short_digest(img.digest), tags_text(img));
+  }
+  return out;
+}
+
+std::string render_simulation_json(const simulation_document& doc) {
+  const auto& r = doc.result;
+  ordered_json j;
+  j["from"] = format_timestamp(doc.options.from);
+  j["to"] = format_timestamp(doc.options.to);
+  j["every"] = format_interval(doc.options.every);
+  j["mode"] = doc.options.replay ? "replay" : "static";
+  const auto t = totals_over(r);
+  ordered_json summary;
+  summary["steps"] = r.steps.size();
+  summary["evaluations"] = r.evaluations;
+  summary["inventoryImages"] = doc.images.size();
+  summary["initial"] = totals_json(r.initial);
+  summary["joinedLater"] = joined_later(doc);
+  summary["pushedAfterEnd"] = never_joined(doc);
+  summary["syntheticPushes"] = r.synthetic.size();
+  summary["expired"] = totals_json(t.expired);
+  summary["transitioned"] = totals_json(t.transitioned);
+  if (!r.steps.empty()) summary["final"] = totals_json(r.steps.back().total());
+  j["summary"] = summary;
+  ordered_json rules = ordered_json::array();
+  for (std::size_t k = 0; k < r.rule_priorities.size(); ++k) {
+    ordered_json rj;
+    rj["rulePriority"] = r.rule_priorities[k];
+    const rule* rl = rule_with_priority(doc.policy, r.rule_priorities[k]);
+    if (rl != nullptr) rj["action"] = std::string(to_string(rl->action.type));
+    rj["actedOn"] = t.by_rule[k];
+    rules.push_back(rj);
+  }
+  j["rules"] = rules;
+  ordered_json steps = ordered_json::array();
+  for (std::size_t k = 0; k < r.steps.size(); ++k) {
+    const auto& s = r.steps[k];
+    ordered_json sj;
+    sj["step"] = k;
+    sj["time"] = format_timestamp(s.at);
+    sj["evaluated"] = s.evaluated;
+    sj["added"] = s.added;
+    sj["expired"] = totals_json(s.expired);
+    sj["transitioned"] = totals_json(s.transitioned);
+    ordered_json by_rule = ordered_json::object();
+    for (std::size_t q = 0; q < s.acted_by_rule.size(); ++q) {
+      if (s.acted_by_rule[q] != 0) by_rule[std::to_string(r.rule_priorities[q])] = s.acted_by_rule[q];
+    }
+    sj["actedByRule"] = by_rule;
+    sj["standard"] = totals_json(s.standard);
+    sj["archive"] = totals_json(s.archive);
+    sj["activating"] = totals_json(s.activating);
+    sj["total"] = totals_json(s.total());
+    sj["findings"] = findings_json(s.findings);
+    steps.push_back(sj);
+  }
+  j["steps"] = steps;
+  ordered_json images = ordered_json::array();
+  for (std::size_t i = 0; i < doc.result.images.size(); ++i) images.push_back(image_json(doc, i));
+  j["images"] = images;
+  if (!doc.watches.empty()) {
+    ordered_json watches = ordered_json::array();
+    for (const auto& w : doc.watches) {
+      ordered_json wj;
+      wj["key"] = w.key;
+      ordered_json found = ordered_json::array();
+      for (const std::size_t i : w.images) found.push_back(image_json(doc, i));
+      wj["images"] = found;
+      watches.push_back(wj);
+    }
+    j["watch"] = watches;
+  }
+  ordered_json diags = ordered_json::array();
+  for (const auto& d : r.diagnostics) {
+    ordered_json dj;
+    dj["level"] = std::string(to_string(d.level));
+    dj["code"] = d.code;
+    dj["message"] = d.message;
+    diags.push_back(dj);
+  }
+  j["diagnostics"] = diags;
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+std::string render_simulation_csv(const simulation_document& doc) {
+  std::string out =
+      "step,time,evaluated,added,expiredImages,expiredBytes,transitionedImages,transitionedBytes,"
+      "standardImages,standardBytes,archiveImages,archiveBytes,activatingImages,activatingBytes,"
+      "totalImages,totalBytes,findings,critical,high\r\n";
+  auto it = std::back_inserter(out);
+  for (std::size_t k = 0; k < doc.result.steps.size(); ++k) {
+    const auto& s = doc.result.steps[k];
+    fmt::format_to(it, "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\r\n", k,
+                   csv_field(format_timestamp(s.at)), s.evaluated ? "true" : "false", s.added,
+                   s.expired.images, s.expired.bytes, s.transitioned.images, s.transitioned.bytes,
+                   s.standard.images, s.standard.bytes, s.archive.images, s.archive.bytes,
+                   s.activating.images, s.activating.bytes, s.total().images, s.total().bytes,
+                   s.findings.total(), s.findings.critical, s.findings.high);
+  }
+  return out;
+}
+
+std::string render_simulation_html(const simulation_document& doc) {
+  using detail::group_digits;
+  using detail::html_escape;
+  using detail::human_bytes;
+  const auto& r = doc.result;
+  const auto& steps = r.steps;
+  std::string out = detail::html_page_start("Lifecycle policy simulation");
+  auto it = std::back_inserter(out);
+  const auto t = totals_over(r);
+  fmt::format_to(it,
+                 "<p>From <code>{}</code> to <code>{}</code>, every {} ({} steps, {} mode). "
+                 "{} images in the inventory, {} present at the start, {} joining later{}.</p>\n",
+                 html_escape(format_timestamp(doc.options.from)),
+                 html_escape(format_timestamp(doc.options.to)),
+                 html_escape(format_interval(doc.options.every)), group_digits(steps.size()),
+                 doc.options.replay ? "replay" : "static", group_digits(doc.images.size()),
+                 group_digits(r.initial.images), group_digits(joined_later(doc)),
+                 r.synthetic.empty() ? std::string()
+                                     : ", " + group_digits(r.synthetic.size()) + " synthetic pushes");
+  fmt::format_to(it,
+                 "<p><strong>{}</strong> images expired ({}), <strong>{}</strong> archived ({}); "
+                 "{} images ({}) at the end.</p>\n",
+                 group_digits(t.expired.images), human_bytes(t.expired.bytes),
+                 group_digits(t.transitioned.images), human_bytes(t.transitioned.bytes),
+                 group_digits(steps.empty() ? 0 : steps.back().total().images),
+                 human_bytes(steps.empty() ? 0 : steps.back().total().bytes));
+
+  std::vector<std::string> labels;
+  std::vector<detail::chart_series> images_series = {{"standard", "#3b6fd8", {}},
+                                                     {"archive", "#a65fd0", {}},
+                                                     {"activating", "#5fb49c", {}}};
+  auto bytes_series = images_series;
+  for (const auto& s : steps) {
+    labels.push_back(format_timestamp(s.at).substr(0, 10));
+    images_series[0].values.push_back(double(s.standard.images));
+    images_series[1].values.push_back(double(s.archive.images));
+    images_series[2].values.push_back(double(s.activating.images));
+    bytes_series[0].values.push_back(double(s.standard.bytes));
+    bytes_series[1].values.push_back(double(s.archive.bytes));
+    bytes_series[2].values.push_back(double(s.activating.bytes));
+  }
+  out += "<h2>Images over time, by storage class</h2>\n";
+  out += detail::stacked_area_chart("images-over-time", "Images after each step", labels,
+                                    images_series, [](double v) {
+                                      return group_digits(static_cast<std::uint64_t>(v));
+                                    });
+  out += "<h2>Bytes over time, by storage class</h2>\n";
+  out += detail::stacked_area_chart("bytes-over-time", "Bytes after each step", labels,
+                                    bytes_series, [](double v) {
+                                      return human_bytes(static_cast<std::uint64_t>(v));
+                                    });
+
+  out += "<h2>Rules</h2>\n";
+  std::vector<detail::bar_row> rule_rows;
+  for (std::size_t k = 0; k < r.rule_priorities.size(); ++k) {
+    const rule* rl = rule_with_priority(doc.policy, r.rule_priorities[k]);
+    const bool transition = rl != nullptr && rl->action.type == action_type::transition;
+    std::string label = "rule " + std::to_string(r.rule_priorities[k]);
+    if (rl != nullptr && !rl->description.empty()) label += ": " + rl->description.substr(0, 32);
+    rule_rows.push_back({label,
+                         {transition ? 0.0 : double(t.by_rule[k]), transition ? double(t.by_rule[k]) : 0.0},
+                         group_digits(t.by_rule[k]) + " images"});
+  }
+  out += detail::bar_chart("rules", "Images each rule acted on over the simulation", rule_rows,
+                           {{"expired", "#c8372d", {}}, {"archived", "#a65fd0", {}}});
+
+  if (!doc.watches.empty()) {
+    out += "<h2>Watched images</h2>\n<ul>\n";
+    for (const auto& w : doc.watches) {
+      for (const std::size_t i : w.images) {
+        fmt::format_to(it, "<li><code>{}</code> = <code>{}</code> [{}]: {}</li>\n",
+                       html_escape(w.key), html_escape(image_at(doc, i).digest),
+                       html_escape(tags_text(image_at(doc, i))), html_escape(watch_story(doc, i)));
+      }
+    }
+    out += "</ul>\n";
+  }
+
+  out += "<h2>Steps with changes</h2>\n<p class=\"muted\">Click a column to sort.</p>\n";
+  out += "<table class=\"sortable\" id=\"steps\"><thead><tr><th class=\"n\">Step</th><th>Time</th>"
+         "<th class=\"n\">Added</th><th class=\"n\">Expired</th><th class=\"n\">Archived</th>"
+         "<th class=\"n\">Standard</th><th class=\"n\">Standard bytes</th><th class=\"n\">Archive</th>"
+         "<th class=\"n\">Archive bytes</th><th class=\"n\">Findings</th></tr></thead><tbody>\n";
+  for (std::size_t k = 0; k < steps.size(); ++k) {
+    const auto& s = steps[k];
+    if (!(k == 0 || k + 1 == steps.size() || s.added != 0 || s.expired.images != 0 ||
+          s.transitioned.images != 0)) {
+      continue;
+    }
+    fmt::format_to(it,
+                   "<tr><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
+                   "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\" data-v=\"{}\">{}</td>"
+                   "<td class=\"n\">{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\">{}</td></tr>\n",
+                   k, html_escape(format_timestamp(s.at)), s.added, s.expired.images,
+                   s.transitioned.images, s.standard.images + s.activating.images,
+                   s.standard.bytes + s.activating.bytes,
+                   human_bytes(s.standard.bytes + s.activating.bytes), s.archive.images,
+                   s.archive.bytes, human_bytes(s.archive.bytes), s.findings.total());
+  }
+  out += "</tbody></table>\n";
+
+  out += "<h2>Images archived or expired</h2>\n";
+  out += "<table class=\"sortable\" id=\"events\"><thead><tr><th class=\"n\">Step</th><th>Time</th>"
+         "<th>Event</th><th class=\"n\">Rule</th><th class=\"n\">Size</th><th>Digest</th><th>Tags</th>"
+         "</tr></thead><tbody>\n";
+  for (const auto& e : events_of(r)) {
+    const image& img = image_at(doc, e.image);
+    fmt::format_to(it,
+                   "<tr><td class=\"n\">{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td>"
+                   "<td class=\"n\" data-v=\"{}\">{}</td><td><code>{}</code></td><td>{}</td></tr>\n",
+                   e.step, html_escape(format_timestamp(steps[e.step].at)),
+                   e.expire ? "EXPIRE" : "ARCHIVE", e.rule ? std::to_string(*e.rule) : std::string(),
+                   img.size_bytes, human_bytes(img.size_bytes), html_escape(img.digest),
+                   html_escape(tags_text(img)));
+  }
+  out += "</tbody></table>\n";
+  out += detail::html_page_end();
+  return out;
+}
+
+}  // namespace ecrlp
