@@ -176,6 +176,54 @@ struct text_position {
   return pos;
 }
 
+/// Line and column of many byte offsets of one text: the line starts are found once, each look-up
+/// is a binary search (position_of scans from the start, which is quadratic over many diagnostics).
+class line_index {
+ public:
+  explicit line_index(std::string_view text) : size_(text.size()) {
+    starts_.push_back(0);
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '\n') starts_.push_back(i + 1);
+    }
+  }
+
+  /// Same result as position_of(text, byte).
+  [[nodiscard]] text_position at(std::size_t byte) const noexcept {
+    if (byte > size_) byte = size_;
+    // The last line start that is <= byte (starts_[0] == 0, so there is one).
+    std::size_t lo = 0;
+    std::size_t hi = starts_.size();
+    while (hi - lo > 1) {
+      const std::size_t mid = lo + (hi - lo) / 2;
+      if (starts_[mid] <= byte) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    return {lo + 1, byte - starts_[lo] + 1};
+  }
+
+ private:
+  std::size_t size_;
+  std::vector<std::size_t> starts_;
+};
+
+/// `s` itself when it has at most `max_bytes` bytes; else its first bytes and "...", cut at a
+/// UTF-8 character boundary, at most `max_bytes` bytes in all. Messages quote input through this,
+/// so that a 10 MB string in a policy does not become a 10 MB message.
+[[nodiscard]] inline std::string shorten(std::string_view s, std::size_t max_bytes = 60) {
+  if (s.size() <= max_bytes) return std::string(s);
+  std::size_t cut = max_bytes > 3 ? max_bytes - 3 : 0;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0U) == 0x80U) --cut;
+  return std::string(s.substr(0, cut)) + "...";
+}
+
+/// `s` with every byte that is not part of a well-formed UTF-8 sequence written as `\xNN`: for
+/// messages that quote bytes a lexer read one at a time (nlohmann's "last read: '\xEF'" of a
+/// second byte order mark), so that the message itself is valid UTF-8.
+[[nodiscard]] inline std::string printable_utf8(std::string_view s);
+
 /// Result of utf8_scan: the number of code points, or where the first malformed sequence starts.
 struct utf8_scan_result {
   bool valid = true;
@@ -221,45 +269,86 @@ struct utf8_scan_result {
   return r;
 }
 
-/// Maps an offset in the decoded contents of a JSON string literal to the offset, in the text that
-/// holds the literal, of the source character that produced it. `literal_start` is the offset of
+inline std::string printable_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  while (!s.empty()) {
+    const auto scan = utf8_scan(s);
+    const std::size_t good = scan.valid ? s.size() : scan.bad_byte;
+    out.append(s.substr(0, good));
+    if (scan.valid) break;
+    constexpr std::string_view hex = "0123456789ABCDEF";
+    const auto b = static_cast<unsigned char>(s[good]);
+    out += "\\x";
+    out += hex[b >> 4U];
+    out += hex[b & 0x0FU];
+    s.remove_prefix(good + 1);
+  }
+  return out;
+}
+
+/// Maps offsets in the decoded contents of a JSON string literal to the offsets, in the text that
+/// holds the literal, of the source characters that produced them. `literal_start` is the offset of
 /// the literal's opening quote; the literal must be well-formed (it was accepted by the parser).
-[[nodiscard]] inline std::size_t map_string_offset(std::string_view text, std::size_t literal_start,
-                                                   std::size_t decoded_offset) noexcept {
-  const auto hex4 = [&](std::size_t at) -> unsigned {
+/// Successive calls with non-decreasing offsets continue where the previous one stopped, so
+/// mapping all the diagnostics of a long string costs one pass over it (sort them first).
+class string_offset_map {
+ public:
+  string_offset_map(std::string_view text, std::size_t literal_start) noexcept
+      : text_(text), begin_(literal_start + 1), src_(begin_) {}
+
+  [[nodiscard]] std::size_t operator()(std::size_t decoded_offset) noexcept {
+    if (decoded_offset < decoded_) {  // backwards: start again
+      src_ = begin_;
+      decoded_ = 0;
+    }
+    while (src_ < text_.size() && text_[src_] != '"') {
+      std::size_t src_len = 1;
+      std::size_t out_len = 1;
+      if (text_[src_] == '\\' && src_ + 1 < text_.size()) {
+        src_len = 2;
+        if (text_[src_ + 1] == 'u') {
+          const unsigned cp = hex4(src_ + 2);
+          src_len = 6;
+          if (cp >= 0xD800 && cp <= 0xDBFF) {
+            src_len = 12;  // a surrogate pair: \uD83D\uDE00
+            out_len = 4;
+          } else {
+            out_len = cp < 0x80 ? 1 : cp < 0x800 ? 2 : 3;
+          }
+        }
+      }
+      if (decoded_ + out_len > decoded_offset) return src_;
+      decoded_ += out_len;
+      src_ += src_len;
+    }
+    return src_ < text_.size() ? src_ : text_.size();
+  }
+
+ private:
+  [[nodiscard]] unsigned hex4(std::size_t at) const noexcept {
     unsigned v = 0;
-    for (std::size_t k = 0; k < 4 && at + k < text.size(); ++k) {
-      const char c = text[at + k];
+    for (std::size_t k = 0; k < 4 && at + k < text_.size(); ++k) {
+      const char c = text_[at + k];
       v <<= 4U;
       if (c >= '0' && c <= '9') v |= static_cast<unsigned>(c - '0');
       if (c >= 'a' && c <= 'f') v |= static_cast<unsigned>(c - 'a' + 10);
       if (c >= 'A' && c <= 'F') v |= static_cast<unsigned>(c - 'A' + 10);
     }
     return v;
-  };
-  std::size_t src = literal_start + 1;
-  std::size_t decoded = 0;
-  while (src < text.size() && text[src] != '"') {
-    std::size_t src_len = 1;
-    std::size_t out_len = 1;
-    if (text[src] == '\\' && src + 1 < text.size()) {
-      src_len = 2;
-      if (text[src + 1] == 'u') {
-        const unsigned cp = hex4(src + 2);
-        src_len = 6;
-        if (cp >= 0xD800 && cp <= 0xDBFF) {
-          src_len = 12;  // a surrogate pair: \uD83D\uDE00
-          out_len = 4;
-        } else {
-          out_len = cp < 0x80 ? 1 : cp < 0x800 ? 2 : 3;
-        }
-      }
-    }
-    if (decoded + out_len > decoded_offset) return src;
-    decoded += out_len;
-    src += src_len;
   }
-  return src;
+
+  std::string_view text_;
+  std::size_t begin_;
+  std::size_t src_;
+  std::size_t decoded_ = 0;
+};
+
+/// One mapping with string_offset_map.
+[[nodiscard]] inline std::size_t map_string_offset(std::string_view text, std::size_t literal_start,
+                                                   std::size_t decoded_offset) noexcept {
+  string_offset_map map(text, literal_start);
+  return map(decoded_offset);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -355,7 +444,13 @@ class builder {
     json_value j;
     j.kind = json_kind::floating;
     j.floating = v;
+    // nlohmann's lexer writes the C locale's decimal point into the token it hands over (so that
+    // strtod reads it): under setlocale(LC_ALL, "de_DE.UTF-8") the literal of `1.0` is "1,0".
+    // Spell it as in the JSON text, whatever the locale of the process.
     j.text = literal;
+    for (char& c : j.text) {
+      if ((c < '0' || c > '9') && c != 'e' && c != 'E' && c != '+' && c != '-') c = '.';
+    }
     return scalar(std::move(j));
   }
   bool string(json::string_t& v) {
@@ -377,10 +472,17 @@ class builder {
     f.drop_value = false;
     if (f.node != nullptr && !f.keys.insert(f.key).second) {
       f.drop_value = true;  // keep the first occurrence, report the second
+      // The value of a repeated key is not stored, but it is counted: otherwise a file of
+      // `"a":1,"a":1,...` would make millions of diagnostics out of values that cost nothing.
+      if (++stored_ > options_.max_values) {
+        too_many_values(at);
+        return false;
+      }
       diagnostic d;
       d.code = "policy.duplicate_key";
       d.pointer = current_pointer();
-      d.message = "duplicate key \"" + f.key + "\"; a JSON object must not repeat a member name";
+      d.message =
+          "duplicate key \"" + shorten(f.key) + "\"; a JSON object must not repeat a member name";
       d.byte = at;
       diagnostics_.push_back(std::move(d));
     }
@@ -404,7 +506,22 @@ class builder {
     } else if (const std::size_t bracket = what.find("] "); bracket != std::string_view::npos) {
       what.remove_prefix(bracket + 2);
     }
-    d.message = std::string(what);
+    // nlohmann quotes the token it was reading ("...; last read: '<token>'"), which can be a
+    // whole unterminated 16 MiB string: keep its start.
+    std::string message = printable_utf8(what);
+    for (const std::string_view intro :
+         {std::string_view{"last read: '"}, std::string_view{"parsing '"}}) {
+      const std::size_t lr = message.find(intro);
+      if (lr == std::string::npos) continue;
+      const std::size_t from = lr + intro.size();
+      const std::size_t to = message.rfind('\'');
+      if (to != std::string::npos && to >= from) {
+        message = message.substr(0, from) +
+                  shorten(std::string_view(message).substr(from, to - from)) + message.substr(to);
+      }
+      break;
+    }
+    d.message = shorten(message, 400);
     diagnostics_.push_back(std::move(d));
     return false;
   }
@@ -451,15 +568,7 @@ class builder {
     if (!parent.is_object) ++parent.count;
     if (parent.node == nullptr || (parent.is_object && parent.drop_value)) return nullptr;
     if (++stored_ > options_.max_values) {
-      failed_ = true;
-      diagnostic d;
-      d.code = "policy.too_many_values";
-      d.pointer = current_pointer();
-      d.message =
-          "the document holds more than " + std::to_string(options_.max_values) +
-          " JSON values; no lifecycle policy within ECR's 30,720-character limit comes close";
-      d.byte = v.byte;
-      diagnostics_.push_back(std::move(d));
+      too_many_values(v.byte);
       return nullptr;
     }
     if (parent.is_object) {
@@ -468,6 +577,17 @@ class builder {
     }
     parent.node->items.push_back(std::move(v));
     return &parent.node->items.back();
+  }
+
+  void too_many_values(std::size_t at) {
+    failed_ = true;
+    diagnostic d;
+    d.code = "policy.too_many_values";
+    d.pointer = current_pointer();
+    d.message = "the document holds more than " + std::to_string(options_.max_values) +
+                " JSON values; no lifecycle policy within ECR's 30,720-character limit comes close";
+    d.byte = at;
+    diagnostics_.push_back(std::move(d));
   }
 
   bool scalar(json_value v) {
@@ -544,6 +664,18 @@ class builder {
     d.code = "policy.syntax";
     d.message = "the document is empty";
     d.byte = text.size();
+    result.diagnostics.push_back(std::move(d));
+    return result;
+  }
+  // nlohmann's lexer takes a NUL byte for the end of the input: `{...}\0garbage` would be read as
+  // `{...}`. A NUL byte is never valid in JSON text (inside a string it must be written \u0000).
+  if (const std::size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    diagnostic d;
+    d.code = "policy.syntax";
+    d.message =
+        "a NUL byte is not allowed in JSON text (inside a string write \\u0000; a UTF-16 file "
+        "must be saved as UTF-8)";
+    d.byte = nul;
     result.diagnostics.push_back(std::move(d));
     return result;
   }

@@ -49,14 +49,23 @@ constexpr std::string_view aws_response_member = "lifecyclePolicyText";
 // Message helpers
 // ---------------------------------------------------------------------------------------------
 
-/// `["a","b"]`, sorted: how ECR's validator lists property names and enum values.
+/// Most names json_name_list writes out; the rest are summed up as `...` (a message per unknown
+/// property, each listing all of them, would grow with the square of their number).
+constexpr std::size_t max_listed_names = 20;
+
+/// `["a","b"]`, sorted: how ECR's validator lists property names and enum values. Past
+/// max_listed_names names, or for names longer than 60 bytes, the list is shortened.
 [[nodiscard]] std::string json_name_list(std::vector<std::string> names) {
   std::sort(names.begin(), names.end());
   std::string out = "[";
   for (std::size_t i = 0; i < names.size(); ++i) {
     if (i != 0) out += ',';
+    if (i == max_listed_names) {
+      out += "... (" + std::to_string(names.size() - i) + " more)";
+      break;
+    }
     out += '"';
-    for (const char c : names[i]) {
+    for (const char c : detail::shorten(names[i])) {
       if (c == '"' || c == '\\') out += '\\';
       out += c;
     }
@@ -79,7 +88,7 @@ constexpr std::string_view aws_response_member = "lifecyclePolicyText";
     case json_kind::floating:
       return v.text;
     case json_kind::string:
-      return v.text.size() <= 60 ? "\"" + v.text + "\"" : "\"" + v.text.substr(0, 57) + "...\"";
+      return "\"" + detail::shorten(v.text) + "\"";
     case json_kind::array:
       return "an array";
     case json_kind::object:
@@ -367,13 +376,18 @@ class policy_reader {
     }
     const std::string where = ctx.level == "policy" ? "at the top level" : "in " + ctx.level;
     const std::string allowed_text = quoted_values(allowed);
+    const std::string aws =
+        unknown.empty() ? std::string()
+                        : detail::aws_validation_failure(
+                              "object instance has properties which are not allowed by the "
+                              "schema: (" +
+                              json_name_list(unknown) + ")");
     for (const auto& name : unknown) {
       error(ctx.level + ".unknown_property", pointer_append(ctx.pointer, name),
-            (ctx.level == "policy" ? "" : ctx.who + ": ") + "property \"" + name +
-                "\" is not allowed " + where + " (allowed: " + allowed_text + ")",
-            detail::aws_validation_failure(
-                "object instance has properties which are not allowed by the schema: (" +
-                json_name_list(unknown) + ")"));
+            (ctx.level == "policy" ? "" : ctx.who + ": ") + "property \"" +
+                detail::shorten(name) + "\" is not allowed " + where + " (allowed: " +
+                allowed_text + ")",
+            aws);
     }
     std::vector<std::string> missing;
     for (const auto name : required) {
@@ -555,9 +569,11 @@ void check_text_length(std::string_view text, std::vector<diagnostic>& out) {
 template <class Map>
 void place_all(std::vector<diagnostic>& diags, std::string_view file_text, std::string_view file,
                Map byte_in_file) {
+  if (diags.empty()) return;
+  const detail::line_index lines(file_text);
   for (auto& d : diags) {
     d.byte = byte_in_file(d.byte);
-    const auto pos = detail::position_of(file_text, d.byte);
+    const auto pos = lines.at(d.byte);
     d.line = pos.line;
     d.column = pos.column;
     d.file = std::string(file);
@@ -595,10 +611,14 @@ parse_result<parsed_policy> parse_policy(std::string_view document, std::string_
   const auto identity = [](std::size_t b) { return b; };
 
   if (const auto utf8 = detail::utf8_scan(document); !utf8.valid) {
-    diags.push_back(
-        detail::make_error("policy.encoding", "",
-                           "the document is not valid UTF-8 (malformed byte sequence at byte " +
-                               std::to_string(utf8.bad_byte) + ")"));
+    const bool utf16_bom =
+        document.starts_with("\xFF\xFE") || document.starts_with("\xFE\xFF");
+    diags.push_back(detail::make_error(
+        "policy.encoding", "",
+        utf16_bom ? std::string("the document is UTF-16 (it starts with a UTF-16 byte order mark, "
+                                "as PowerShell's `>` writes); save it as UTF-8")
+                  : "the document is not valid UTF-8 (malformed byte sequence at byte " +
+                        std::to_string(utf8.bad_byte) + ")"));
     diags.back().byte = utf8.bad_byte;
     place_all(diags, document, source_name, identity);
     return result;
@@ -651,8 +671,11 @@ parse_result<parsed_policy> parse_policy(std::string_view document, std::string_
       }
       d.message = std::string(aws_response_member) + ": " + d.message;
     }
-    place_all(policy_diags, document, source_name,
-              [&](std::size_t b) { return detail::map_string_offset(document, literal, b); });
+    // Offsets inside the string map to the file in one pass when visited in order.
+    std::stable_sort(policy_diags.begin(), policy_diags.end(),
+                     [](const diagnostic& a, const diagnostic& b) { return a.byte < b.byte; });
+    detail::string_offset_map to_file(document, literal);
+    place_all(policy_diags, document, source_name, [&](std::size_t b) { return to_file(b); });
   } else {
     place_all(policy_diags, document, source_name, identity);
   }

@@ -60,8 +60,26 @@ using std::chrono::microseconds;
 using std::chrono::minutes;
 using std::chrono::seconds;
 
-/// Latest epoch accepted: 9999-12-31T23:59:59.999999Z, in microseconds.
+/// Latest instant accepted: 9999-12-31T23:59:59.999999Z, in microseconds since the epoch.
 constexpr std::int64_t max_epoch_us = 253'402'300'799'999'999;
+/// Earliest instant accepted: 0001-01-01T00:00:00Z. An ISO text with a negative offset can name
+/// an instant past 9999 in UTC (`9999-12-31T23:59:59-01:00`), a positive one an instant before
+/// year 1 (`0001-01-01T00:00:00+01:00`); both are refused, so that every accepted instant has a
+/// four-digit UTC year and format_timestamp's output parses back to it.
+constexpr std::int64_t min_epoch_us = -62'135'596'800'000'000;
+
+static_assert(std::chrono::sys_days{std::chrono::year{1} / 1 / 1}.time_since_epoch().count() *
+                  86'400'000'000LL ==
+              min_epoch_us);
+static_assert(std::chrono::sys_days{std::chrono::year{10000} / 1 / 1}.time_since_epoch().count() *
+                      86'400'000'000LL -
+                  1 ==
+              max_epoch_us);
+
+[[nodiscard]] constexpr bool in_range(timestamp t) noexcept {
+  const auto us = t.time_since_epoch().count();
+  return us >= min_epoch_us && us <= max_epoch_us;
+}
 
 /// Longest ISO text of the grammar: 19 + ".fffffffff" (10) + "+hh:mm" (6).
 constexpr std::size_t max_iso_length = 35;
@@ -152,7 +170,9 @@ fast_status parse_iso_fast(std::string_view text, timestamp& out) noexcept {
   if (!ymd.ok()) return fast_status::invalid;
   const auto local =
       std::chrono::sys_days{ymd} + std::chrono::hours{hh} + minutes{mi} + seconds{ss};
-  out = timestamp{local - minutes{offset_minutes}} + microseconds{micros};
+  const timestamp t = timestamp{local - minutes{offset_minutes}} + microseconds{micros};
+  if (!in_range(t)) return fast_status::invalid;
+  out = t;
   return fast_status::parsed;
 }
 
@@ -288,7 +308,9 @@ std::optional<timestamp> parse_iso_reference(std::string_view text) {
   std::string fraction = m[7].matched ? m[7].str() : std::string{};
   fraction.resize(6, '0');
   const long long us = std::stoll(fraction);
-  return timestamp{std::chrono::time_point_cast<microseconds>(tp) + microseconds{us}};
+  const timestamp t{std::chrono::time_point_cast<microseconds>(tp) + microseconds{us}};
+  if (!in_range(t)) return std::nullopt;
+  return t;
 }
 
 }  // namespace

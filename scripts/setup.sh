@@ -29,6 +29,26 @@ ecrlp_install_packages() {
     { echo "apt-get install ${missing[*]} failed" >&2; exit 1; }
 }
 
+# ecrlp_generate_locales LOCALE...: generates the named UTF-8 locales (de_DE.UTF-8 ...) that are
+# not installed yet, for the locale-independence tests. Needs root and the `locales` package;
+# otherwise it says so and leaves them missing (those tests then say they were skipped).
+ecrlp_generate_locales() {
+  local name missing=()
+  for name in "$@"; do
+    locale -a 2>/dev/null | grep -qix "${name/UTF-8/utf8}" || missing+=("$name")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ] || ! command -v localedef >/dev/null; then
+    ecrlp_log "locales ${missing[*]} are not installed (generate them as root with localedef)"
+    return 0
+  fi
+  ecrlp_log "generating locales ${missing[*]}"
+  for name in "${missing[@]}"; do
+    localedef -i "${name%%.*}" -f UTF-8 "$name" >&2 ||
+      ecrlp_log "localedef $name failed; the tests that use it will be skipped"
+  done
+}
+
 # ecrlp_configure BUILD_DIR BUILD_TYPE [extra cmake args...]
 ecrlp_configure() {
   local dir=$1 type=$2

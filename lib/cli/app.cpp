@@ -18,7 +18,7 @@ constexpr std::string_view main_help = R"(ecrlp - offline simulator of Amazon EC
 Usage:
   ecrlp validate [--format text|json] POLICY...
   ecrlp preview --policy FILE --images FILE [--images FILE ...] [--now TIME]
-                [--format table|json|csv] [--max-rows N]
+                [--format table|json|csv|html] [--max-rows N]
   ecrlp test [--junit FILE] [--format text] CASE...
   ecrlp explain --policy FILE --images FILE [--images FILE ...] [--now TIME]
                 [--image DIGEST_OR_TAG ...] [--format text|json]
@@ -26,6 +26,9 @@ Usage:
              [--format table|json|csv]
   ecrlp lint POLICY [--images FILE ...] [--now TIME] [--format text|json]
              [--fail-on warning|error] [--max-remove-percent N]
+  ecrlp simulate --policy FILE --images FILE [--images FILE ...] --from TIME --to TIME
+                 [--every 1d] [--mode replay|static] [--watch DIGEST_OR_TAG ...]
+                 [--push-rate TEMPLATE=N ...] [--format table|json|csv|html] [--max-rows N]
   ecrlp COMMAND --help
   ecrlp --version
 
@@ -36,6 +39,7 @@ Commands:
   explain    Say why each image is kept, expired or transitioned, and what protected it.
   diff       Show which images change fate when one policy replaces another.
   lint       Warn about valid policies that probably do not do what was meant.
+  simulate   Apply a policy day after day: what it removes and archives, and when.
 
 Exit status: 0 success, 1 invalid policy or inventory, 2 usage error, 3 unreadable file.
 Documentation: docs/cli.md
@@ -54,6 +58,7 @@ constexpr command commands[] = {
     {"explain", cmd_explain},
     {"diff", cmd_diff},
     {"lint", cmd_lint},
+    {"simulate", cmd_simulate},
 };
 
 }  // namespace

@@ -21,5 +21,7 @@ namespace ecrlp::cli {
                            std::ostream& err);
 [[nodiscard]] int cmd_lint(std::span<const std::string_view> args, std::ostream& out,
                            std::ostream& err);
+[[nodiscard]] int cmd_simulate(std::span<const std::string_view> args, std::ostream& out,
+                               std::ostream& err);
 
 }  // namespace ecrlp::cli
