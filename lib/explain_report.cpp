@@ -103,6 +103,8 @@ std::string not_selected_reason(const rule& r, const rule_explanation& e) {
       }
       return "no tag matches " + join(missing, " or ");
     }
+    case selection_outcome::related:
+      return "no rule selects an index child or a referrer";
   }
   return {};
 }
@@ -145,6 +147,42 @@ std::string rule_sentence(const rule& r, const rule_explanation& e,
   return fmt::format("rule {} does not select it: {}.", r.priority, not_selected_reason(r, e));
 }
 
+/// "image sha256:... (tags v1, v2)" for the image another one relates to.
+std::string related_name(const explainer& ex, std::size_t index) {
+  const image& other = ex.images()[index];
+  return other.tags.empty() ? other.digest
+                            : fmt::format("{} (tags {})", other.digest, join(other.tags, ", "));
+}
+
+/// Why a relationship decides an image (spec 2.7); empty for an image that stands alone.
+std::string relation_sentence(const explainer& ex, const image_explanation& e) {
+  switch (e.related) {
+    case relation::none:
+      break;
+    case relation::index_child:
+      return fmt::format(
+          "kept: image index {} lists it and is in the repository, not archived; no rule "
+          "selects, counts or acts on a live index's children (evaluated on their own with "
+          "--independent-images).",
+          related_name(ex, e.related_to));
+    case relation::referrer: {
+      std::string subject = related_name(ex, e.related_to);
+      if (e.chain_end != e.related_to) {
+        subject += fmt::format(", which follows {}", related_name(ex, e.chain_end));
+      }
+      const std::string_view what = e.action == fate::expire       ? "expired with"
+                                    : e.action == fate::transition ? "transitioned to archive with"
+                                                                   : "kept with";
+      std::string text = fmt::format("{} its subject {}: a referrer follows its subject and no "
+                                     "rule selects it",
+                                     what, subject);
+      if (e.action != fate::keep) text += fmt::format(" (rule {} acts on the subject)", *e.owner);
+      return text + ".";
+    }
+  }
+  return {};
+}
+
 std::string fate_sentence(const image_explanation& e, const image& img) {
   switch (e.action) {
     case fate::expire:
@@ -172,11 +210,15 @@ std::string image_facts(const image& img) {
 
 void write_image_text(std::ostream& out, const explainer& ex, const image_explanation& e) {
   const image& img = ex.images()[e.image_index];
-  std::string text =
-      fmt::format("{}\n  {}\n  {}\n", img.digest, image_facts(img), fate_sentence(e, img));
-  // An ACTIVATING image's fate sentence already says that no rule selects it.
+  const std::string related = relation_sentence(ex, e);
+  std::string text = fmt::format("{}\n  {}\n  {}\n", img.digest, image_facts(img),
+                                 related.empty() ? fate_sentence(e, img) : related);
+  // An ACTIVATING or related image's fate sentence already says that no rule selects it.
   for (const auto& re : e.rules) {
-    if (re.outcome == selection_outcome::activating) continue;
+    if (re.outcome == selection_outcome::activating ||
+        re.outcome == selection_outcome::related) {
+      continue;
+    }
     const rule& r = ex.policy().rules[re.rule_index];
     text += "  " + rule_sentence(r, re, e.owner) + "\n";
     // Which tag satisfied which entry; left out when no entry matched (the sentence says so).
@@ -219,6 +261,11 @@ ordered_json image_json(const explainer& ex, const image_explanation& e) {
   j["imageSizeInBytes"] = img.size_bytes;
   j["fate"] = to_string(e.action);
   j["ownerRulePriority"] = e.owner ? ordered_json(*e.owner) : ordered_json(nullptr);
+  if (e.related != relation::none) {
+    j["relation"] = to_string(e.related);
+    j["relatedTo"] = ex.images()[e.related_to].digest;
+    if (e.related == relation::referrer) j["chainEnd"] = ex.images()[e.chain_end].digest;
+  }
   ordered_json rules = ordered_json::array();
   for (const auto& re : e.rules) {
     const rule& r = ex.policy().rules[re.rule_index];

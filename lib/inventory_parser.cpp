@@ -438,7 +438,11 @@ enum class image_key : unsigned char {
   status,
   archived_at,
   activated_at,
-  findings
+  findings,
+  media_type,
+  subject,
+  repository,
+  registry
 };
 
 /// Dispatch on length first: one comparison for every known key, usually none for unknown ones.
@@ -451,7 +455,10 @@ enum class image_key : unsigned char {
       return k == "imageStatus" ? image_key::status : image_key::unknown;
     case 13:
       return k == "imagePushedAt" ? image_key::pushed_at : image_key::unknown;
+    case 10:
+      return k == "registryId" ? image_key::registry : image_key::unknown;
     case 14:
+      if (k[0] == 'r') return k == "repositoryName" ? image_key::repository : image_key::unknown;
       return k == "lastArchivedAt" ? image_key::archived_at : image_key::unknown;
     case 15:
       return k == "lastActivatedAt" ? image_key::activated_at : image_key::unknown;
@@ -459,6 +466,10 @@ enum class image_key : unsigned char {
       return k == "imageSizeInBytes" ? image_key::size : image_key::unknown;
     case 20:
       return k == "lastRecordedPullTime" ? image_key::pulled_at : image_key::unknown;
+    case 21:
+      return k == "subjectManifestDigest" ? image_key::subject : image_key::unknown;
+    case 22:
+      return k == "imageManifestMediaType" ? image_key::media_type : image_key::unknown;
     case 24:
       return k == "imageScanFindingsSummary" ? image_key::findings : image_key::unknown;
     default:
@@ -486,6 +497,14 @@ enum class image_key : unsigned char {
       return "lastActivatedAt";
     case image_key::findings:
       return "imageScanFindingsSummary";
+    case image_key::media_type:
+      return "imageManifestMediaType";
+    case image_key::subject:
+      return "subjectManifestDigest";
+    case image_key::repository:
+      return "repositoryName";
+    case image_key::registry:
+      return "registryId";
     case image_key::unknown:
       break;
   }
@@ -594,6 +613,10 @@ class digest_table {
 
 struct load_state {
   std::vector<diagnostic> diagnostics;
+  std::string repository_name;  ///< repositoryName of the first image that has one
+  std::string registry_id;      ///< registryId of the first image that has one
+  std::string repository_where; ///< "image N of FILE" that set repository_name
+  std::string registry_where;   ///< "image N of FILE" that set registry_id
   std::vector<image> images;
   std::vector<image_origin> origins;  // parallel to images
   std::vector<page_info> pages;
@@ -879,6 +902,9 @@ class page_parser {
   flow read_size(image_ctx& c, od::value& v, od::json_type t);
   flow read_status(image_ctx& c, od::value& v, od::json_type t);
   flow read_findings(image_ctx& c, od::value& v, od::json_type t);
+  flow read_text_field(image_ctx& c, od::value& v, od::json_type t, image_key key);
+  flow check_same(image_ctx& c, std::string& shared, std::string_view value, image_key key,
+                  const char* at);
   flow read_severity_counts(image_ctx& c, od::value& v, od::json_type t, finding_counts& out);
   flow finish_image(image_ctx& c);
 
@@ -1167,6 +1193,12 @@ flow page_parser::parse_image(od::value& v, std::uint32_t item) {
       case image_key::findings:
         r = read_findings(c, fv, ft);
         break;
+      case image_key::media_type:
+      case image_key::subject:
+      case image_key::repository:
+      case image_key::registry:
+        r = read_text_field(c, fv, ft, k);
+        break;
       case image_key::unknown:
         break;
     }
@@ -1373,6 +1405,59 @@ flow page_parser::read_status(image_ctx& c, od::value& v, od::json_type t) {
   }
   return image_error(c, "image.status", ptr(),
                      "imageStatus " + quoted(s) + " is not ACTIVE, ARCHIVED or ACTIVATING", at);
+}
+
+// imageManifestMediaType, subjectManifestDigest, repositoryName and registryId: strings. The
+// images of one inventory must agree on their repository and registry (a policy applies to one).
+flow page_parser::read_text_field(image_ctx& c, od::value& v, od::json_type t, image_key key) {
+  if (t == od::json_type::null)
+    return is_null_token(v) ? flow::go : skip_value(v, image_depth_ + 1);
+  const std::string_view name = key_name(key);
+  const auto ptr = [&] { return field_pointer(c.item, name); };
+  if (t != od::json_type::string)
+    return wrong_type(c, v, t, ptr(), name, "a string", image_depth_ + 1);
+  const char* at = v.raw_json_token().data();
+  std::string_view s;
+  if (const auto e = read_string(v, s)) return syntax(e, ptr(), at);
+  switch (key) {
+    case image_key::media_type:
+      c.img.manifest = is_index_media_type(s) ? manifest_kind::index : manifest_kind::image;
+      return flow::go;
+    case image_key::subject:
+      if (s.size() > max_digest_length || !is_digest(s)) {
+        return image_error(c, "image.digest", ptr(),
+                           "subjectManifestDigest " + quoted(s) +
+                               " is not a digest (algorithm:hex, e.g. sha256:4a1c65...)",
+                           at);
+      }
+      c.img.subject_digest.assign(s);
+      return flow::go;
+    case image_key::repository:
+      return check_same(c, st_.repository_name, s, key, at);
+    case image_key::registry:
+      return check_same(c, st_.registry_id, s, key, at);
+    default:
+      return flow::go;
+  }
+}
+
+flow page_parser::check_same(image_ctx& c, std::string& shared, std::string_view value,
+                             image_key key, const char* at) {
+  std::string& where =
+      key == image_key::repository ? st_.repository_where : st_.registry_where;
+  if (where.empty()) {
+    shared.assign(value);
+    where = "image " + std::to_string(c.item) + " of " + std::string{file_};
+    return flow::go;
+  }
+  if (shared == value) return flow::go;
+  const std::string_view name = key_name(key);
+  return image_error(c, "inventory.mixed_repositories", field_pointer(c.item, name),
+                     std::string{name} + " " + quoted(value) + " differs from " +
+                         quoted(std::string_view{shared}) + " (" + where +
+                         "); a lifecycle policy applies to one repository, so give each " +
+                         "repository's pages to a separate run",
+                     at);
 }
 
 flow page_parser::read_findings(image_ctx& c, od::value& v, od::json_type t) {
@@ -1678,7 +1763,8 @@ parse_result<inventory> finish(load_state& st) {
   if (st.next_token_warning) st.diagnostics.push_back(std::move(*st.next_token_warning));
   result.diagnostics = std::move(st.diagnostics);
   if (!st.any_error && !has_errors(result.diagnostics)) {
-    result.value = inventory{std::move(st.images)};
+    result.value = inventory{std::move(st.images), std::move(st.repository_name),
+                             std::move(st.registry_id), {}};
   }
   return result;
 }

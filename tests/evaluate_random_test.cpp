@@ -50,6 +50,8 @@ struct test_case {
   bool valid = true;
   ecrlp::lifecycle_policy policy;
   std::vector<ecrlp::image> images;
+  std::vector<ecrlp::index_manifest> indexes;  ///< index manifests (spec 2.7)
+  bool independent = false;                    ///< --independent-images
 };
 
 class generator {
@@ -62,6 +64,7 @@ class generator {
     c.valid = chance(0.8);
     c.images = make_images();
     c.policy = c.valid ? make_valid_policy() : make_arbitrary_policy();
+    if (chance(0.4)) add_relations(c);
     return c;
   }
 
@@ -147,6 +150,30 @@ class generator {
       images.push_back(std::move(img));
     }
     return images;
+  }
+
+  /// Referrers (a subject in the repository, absent, themselves, or another referrer, loops
+  /// included) and index manifests (live, archived or absent indexes; children present or not,
+  /// shared between indexes, referrers among them).
+  void add_relations(test_case& c) {
+    auto& images = c.images;
+    if (images.empty()) return;
+    for (auto& img : images) {
+      if (!chance(0.2)) continue;
+      img.subject_digest = chance(0.85) ? images[pick(images.size())].digest : "sha256:absent";
+    }
+    const auto n_indexes = pick(4);
+    for (std::size_t k = 0; k < n_indexes; ++k) {
+      ecrlp::index_manifest ix;
+      ix.digest = chance(0.85) ? images[pick(images.size())].digest : "sha256:gone";
+      const auto n_children = 1 + pick(4);
+      for (std::size_t m = 0; m < n_children; ++m) {
+        ix.manifests.push_back(chance(0.9) ? images[pick(images.size())].digest
+                                           : "sha256:elsewhere");
+      }
+      c.indexes.push_back(std::move(ix));
+    }
+    c.independent = chance(0.15);
   }
 
   std::string make_prefix() {
@@ -301,8 +328,16 @@ std::string dump(const test_case& c) {
     for (const auto& t : i.tags) os << t << ' ';
     os << "] pushed " << ecrlp::format_timestamp(i.pushed_at) << " pulled "
        << opt_time(i.last_pulled_at) << " activated " << opt_time(i.last_activated_at)
-       << " archived " << opt_time(i.last_archived_at) << " size " << i.size_bytes << '\n';
+       << " archived " << opt_time(i.last_archived_at) << " size " << i.size_bytes;
+    if (!i.subject_digest.empty()) os << " subject " << i.subject_digest;
+    os << '\n';
   }
+  for (const auto& ix : c.indexes) {
+    os << "  index " << ix.digest << " lists";
+    for (const auto& m : ix.manifests) os << ' ' << m;
+    os << '\n';
+  }
+  if (c.independent) os << "  (independent images)\n";
   return os.str();
 }
 
@@ -321,6 +356,12 @@ std::string compare(const test_case& c, const ecrlp::evaluation_result& got,
   for (std::size_t k = 0; k < c.images.size(); ++k) {
     const auto& g = got.decisions[k];
     const auto& w = want.decisions[k];
+    if (g.related != w.related || (g.related != ecrlp::relation::none &&
+                                   g.related_to != w.related_to)) {
+      os << "image [" << k << "] " << c.images[k].digest << ": got relation "
+         << to_string(g.related) << " to " << g.related_to << "; want " << to_string(w.related)
+         << " to " << w.related_to << '\n';
+    }
     if (g.action != w.action || g.owner != w.owner || g.applied_rule_priority() != w.applied) {
       os << "image [" << k << "] " << c.images[k].digest << ": got " << to_string(g.action)
          << " owner " << opt_str(g.owner) << " applied " << opt_str(g.applied_rule_priority())
@@ -335,6 +376,10 @@ std::string compare(const test_case& c, const ecrlp::evaluation_result& got,
     for (auto k : want.order) os << ' ' << k;
     os << '\n';
   }
+  if (got.guarded != want.guarded || got.referrers != want.referrers) {
+    os << "relations: got guarded " << got.guarded << " referrers " << got.referrers << "; want "
+       << want.guarded << ' ' << want.referrers << '\n';
+  }
   if (got.expiring != want.expiring || got.transitioning != want.transitioning) {
     os << "totals: got expiring " << got.expiring << " transitioning " << got.transitioning
        << "; want " << want.expiring << ' ' << want.transitioning << '\n';
@@ -347,12 +392,14 @@ std::string compare(const test_case& c, const ecrlp::evaluation_result& got,
       const auto& w = want.rules[k];
       if (g.priority != w.priority || g.identified != w.identified || g.marked != w.marked ||
           g.owned != w.owned || g.acted != w.acted || g.owned_bytes != w.owned_bytes ||
-          g.acted_bytes != w.acted_bytes) {
+          g.acted_bytes != w.acted_bytes || g.cascaded != w.cascaded ||
+          g.cascaded_bytes != w.cascaded_bytes) {
         os << "rule summary #" << k << ": got p" << g.priority << " id " << g.identified
            << " marked " << g.marked << " owned " << g.owned << " acted " << g.acted << " bytes "
            << g.owned_bytes << '/' << g.acted_bytes << "; want p" << w.priority << " id "
            << w.identified << " marked " << w.marked << " owned " << w.owned << " acted "
-           << w.acted << " bytes " << w.owned_bytes << '/' << w.acted_bytes << '\n';
+           << w.acted << " bytes " << w.owned_bytes << '/' << w.acted_bytes << " cascaded "
+           << g.cascaded << '/' << w.cascaded << '\n';
       }
     }
   }
@@ -378,18 +425,27 @@ struct run_stats {
   std::size_t owned = 0;
   std::size_t unowned = 0;
   std::size_t ties = 0;
+  std::size_t guarded = 0;
+  std::size_t referrers = 0;
+  std::size_t cascaded = 0;
 };
 
 run_stats run_cases(std::uint64_t first_seed, std::size_t count) {
   run_stats stats;
   for (std::uint64_t seed = first_seed; seed < first_seed + count; ++seed) {
     const test_case c = make_case(seed);
-    const auto got = ecrlp::evaluate(c.policy, c.images, {.now = now});
-    const auto want = ecrlp_ref::evaluate(c.policy, c.images, now);
+    const auto got = ecrlp::evaluate(
+        c.policy, c.images,
+        {.now = now, .indexes = c.indexes, .independent_images = c.independent});
+    const auto want = ecrlp_ref::evaluate(c.policy, c.images, now, c.indexes, c.independent);
     const std::string diff = compare(c, got, want);
     ++stats.cases;
     stats.images += c.images.size();
+    stats.guarded += want.guarded;
+    stats.referrers += want.referrers;
     for (const auto& d : want.decisions) {
+      stats.cascaded +=
+          d.related == ecrlp::relation::referrer && d.action != ecrlp::fate::keep ? 1U : 0U;
       stats.acted += d.action != ecrlp::fate::keep ? 1U : 0U;
       stats.owned += d.owner ? 1U : 0U;
       stats.unowned += d.owner ? 0U : 1U;
@@ -426,6 +482,9 @@ TEST_CASE("evaluate agrees with the spec-2.2 reference on random repositories an
   CHECK(stats.owned > stats.images / 5);
   CHECK(stats.unowned > stats.images / 20);
   CHECK(stats.ties > stats.cases);
+  CHECK(stats.guarded > stats.cases / 4);
+  CHECK(stats.referrers > stats.cases / 2);
+  CHECK(stats.cascaded > stats.cases / 10);
 }
 
 TEST_CASE("random case generation is deterministic", "[evaluate][random]") {

@@ -467,31 +467,156 @@ TEST_CASE("TC-17 storage-class disjointness: a standard any rule ignores ARCHIVE
   CHECK(run(policy, images).rules.at(0).identified == 2);
 }
 
-TEST_CASE("ecrlp decision 8 (TC-18 deferred): an untagged manifest-list child is evaluated like "
-          "any other image while the inventory has no relationships",
-          "[evaluate]") {
-  // INDEX is a manifest list whose children CHILD-1/CHILD-2 are untagged. The inventory carries no
-  // parent/child relationship, so the children are selected, counted and expired on their own.
+TEST_CASE("TC-18 manifest-list child: an untagged child of a live index is neither expired nor "
+          "counted; --independent-images and unknown manifests evaluate it on its own",
+          "[evaluate][relations]") {
+  // INDEX is a manifest list whose children CHILD-1/CHILD-2 are untagged and older.
   const std::vector<ecrlp::image> images{make_image("INDEX", {"v1"}, days_ago(5)),
                                          make_image("CHILD-1", {}, days_ago(5) - minutes{1}),
                                          make_image("CHILD-2", {}, days_ago(5) - minutes{2}),
                                          make_image("NEW", {"v2"}, days_ago(1))};
-  SECTION("untagged sinceImagePushed 1 expires the children") {
-    check_all(policy_of({untagged(1, count_type::since_image_pushed, 1)}), images,
-              {{"INDEX", fate::keep, std::nullopt},
-               {"CHILD-1", fate::expire, 1},
-               {"CHILD-2", fate::expire, 1},
-               {"NEW", fate::keep, std::nullopt}});
+  const std::vector<ecrlp::index_manifest> indexes{
+      {"sha256:INDEX", {"sha256:CHILD-1", "sha256:CHILD-2", "sha256:not-in-repository"}}};
+  const auto eval = [&](const ecrlp::lifecycle_policy& policy, bool independent) {
+    const auto res = ecrlp::evaluate(
+        policy, images, {.now = now, .indexes = indexes, .independent_images = independent});
+    const auto ref = ecrlp_ref::evaluate(policy, images, now, indexes, independent);
+    for (std::size_t k = 0; k < images.size(); ++k) {
+      INFO("reference check, image " << images[k].digest);
+      CHECK(to_string(res.decisions[k].action) == to_string(ref.decisions[k].action));
+      CHECK(res.decisions[k].owner == ref.decisions[k].owner);
+      CHECK(res.decisions[k].related == ref.decisions[k].related);
+    }
+    return res;
+  };
+  SECTION("untagged sinceImagePushed 1 leaves the children of the live index alone") {
+    const auto policy = policy_of({untagged(1, count_type::since_image_pushed, 1)});
+    const auto res = eval(policy, false);
+    check_fates(images, res,
+                {{"INDEX", fate::keep, std::nullopt},
+                 {"CHILD-1", fate::keep, std::nullopt},
+                 {"CHILD-2", fate::keep, std::nullopt},
+                 {"NEW", fate::keep, std::nullopt}});
+    CHECK(res.decisions[1].related == ecrlp::relation::index_child);
+    CHECK(res.decisions[1].related_to == 0);
+    CHECK(res.guarded == 2);
+    CHECK(res.rules.at(0).identified == 0);
+    SECTION("--independent-images: the children expire on their own") {
+      const auto alone = eval(policy, true);
+      check_fates(images, alone,
+                  {{"INDEX", fate::keep, std::nullopt},
+                   {"CHILD-1", fate::expire, 1},
+                   {"CHILD-2", fate::expire, 1},
+                   {"NEW", fate::keep, std::nullopt}});
+      CHECK(alone.guarded == 0);
+    }
+    SECTION("without index manifests (describe-images alone) the children stand alone") {
+      check_all(policy, images,
+                {{"INDEX", fate::keep, std::nullopt},
+                 {"CHILD-1", fate::expire, 1},
+                 {"CHILD-2", fate::expire, 1},
+                 {"NEW", fate::keep, std::nullopt}});
+    }
   }
-  SECTION("an any count rule counts the children") {
-    // With the children ignored, keep-3 would keep everything; counted, CHILD-2 is the 4th newest.
-    const auto policy = policy_of({any(1, count_type::image_count_more_than, 3)});
-    check_all(policy, images,
-              {{"INDEX", fate::keep, 1},
-               {"CHILD-1", fate::keep, 1},
-               {"CHILD-2", fate::expire, 1},
-               {"NEW", fate::keep, 1}});
-    CHECK(run(policy, images).rules.at(0).identified == 4);
+  SECTION("an any count rule does not count the children") {
+    // Only INDEX and NEW are ranked: NEW is kept and INDEX expires; the children are not counted.
+    const auto policy = policy_of({any(1, count_type::image_count_more_than, 1)});
+    const auto res = eval(policy, false);
+    check_fates(images, res,
+                {{"INDEX", fate::expire, 1},
+                 {"CHILD-1", fate::keep, std::nullopt},
+                 {"CHILD-2", fate::keep, std::nullopt},
+                 {"NEW", fate::keep, 1}});
+    CHECK(res.rules.at(0).identified == 2);
+    // The index goes in this run; its children become eligible in a later one (spec 2.7).
+  }
+  SECTION("an ARCHIVED index guards nothing") {
+    auto archived = images;
+    archived[0].status = image_status::archived;
+    const auto policy = policy_of({untagged(1, count_type::since_image_pushed, 1)});
+    const auto res = ecrlp::evaluate(policy, archived, {.now = now, .indexes = indexes});
+    CHECK(res.decisions[1].action == fate::expire);
+    CHECK(res.decisions[2].action == fate::expire);
+    CHECK(res.guarded == 0);
+  }
+  SECTION("an index that is not in the repository guards nothing") {
+    const std::vector<ecrlp::index_manifest> gone{{"sha256:GONE", {"sha256:CHILD-1"}}};
+    const auto policy = policy_of({untagged(1, count_type::since_image_pushed, 1)});
+    const auto res = ecrlp::evaluate(policy, images, {.now = now, .indexes = gone});
+    CHECK(res.decisions[1].action == fate::expire);
+  }
+}
+
+TEST_CASE("spec 2.2 referrers: excluded from rules, they follow their subject", "[evaluate][relations]") {
+  auto sig_old = make_image("SIG-OLD", {}, days_ago(40), 7);
+  sig_old.subject_digest = "sha256:OLD";
+  auto sig_new = make_image("SIG-NEW", {}, days_ago(2), 11);
+  sig_new.subject_digest = "sha256:NEW";
+  auto att = make_image("ATT", {}, days_ago(40), 13);  // a referrer of a referrer
+  att.subject_digest = "sha256:SIG-OLD";
+  auto orphan = make_image("ORPHAN", {}, days_ago(40), 17);
+  orphan.subject_digest = "sha256:deleted";
+  const std::vector<ecrlp::image> images{make_image("OLD", {"v1"}, days_ago(30)), sig_old,
+                                         make_image("NEW", {"v2"}, days_ago(1)), sig_new, att,
+                                         orphan};
+  SECTION("any count 1: the signature goes with its subject and is not counted") {
+    const auto policy = policy_of({any(1, count_type::image_count_more_than, 1)});
+    const auto res = ecrlp::evaluate(policy, images, {.now = now});
+    check_fates(images, res,
+                {{"OLD", fate::expire, 1},
+                 {"SIG-OLD", fate::expire, 1},
+                 {"NEW", fate::keep, 1},
+                 {"SIG-NEW", fate::keep, 1},
+                 {"ATT", fate::expire, 1},
+                 // Its subject is not in the inventory: it stands alone, oldest of the three.
+                 {"ORPHAN", fate::expire, 1}});
+    CHECK(res.rules.at(0).identified == 3);
+    CHECK(res.rules.at(0).acted == 2);
+    CHECK(res.rules.at(0).cascaded == 2);
+    CHECK(res.rules.at(0).cascaded_bytes == 7 + 13);
+    CHECK(res.expiring == 4);
+    CHECK(res.referrers == 3);
+    CHECK(res.decisions[4].related == ecrlp::relation::referrer);
+    CHECK(res.decisions[4].related_to == 1);
+    const bool warned = std::any_of(res.warnings.begin(), res.warnings.end(), [](const auto& w) {
+      return w.code == "image.subject_missing" &&
+             w.message.find("sha256:ORPHAN") != std::string::npos;
+    });
+    CHECK(warned);
+    const auto ref = ecrlp_ref::evaluate(policy, images, now);
+    for (std::size_t k = 0; k < images.size(); ++k) {
+      CHECK(res.decisions[k].action == ref.decisions[k].action);
+      CHECK(res.decisions[k].owner == ref.decisions[k].owner);
+    }
+  }
+  SECTION("untagged rules never select referrers of a present subject") {
+    const auto policy = policy_of({untagged(1, count_type::since_image_pushed, 7)});
+    const auto res = ecrlp::evaluate(policy, images, {.now = now});
+    CHECK(res.decisions[1].action == fate::keep);  // OLD is not selected: SIG-OLD stays
+    CHECK(res.decisions[5].action == fate::expire);
+    CHECK(res.rules.at(0).identified == 1);
+  }
+  SECTION("--independent-images: referrers are ordinary images") {
+    const auto policy = policy_of({untagged(1, count_type::since_image_pushed, 7)});
+    const auto res = ecrlp::evaluate(policy, images, {.now = now, .independent_images = true});
+    CHECK(res.decisions[1].action == fate::expire);
+    CHECK(res.decisions[4].action == fate::expire);
+    CHECK(res.decisions[3].action == fate::keep);
+    CHECK(res.referrers == 0);
+    CHECK(res.warnings.empty());
+  }
+  SECTION("a subject loop stands alone") {
+    auto a = make_image("A", {}, days_ago(40));
+    a.subject_digest = "sha256:B";
+    auto b = make_image("B", {}, days_ago(41));
+    b.subject_digest = "sha256:A";
+    auto c = make_image("C", {}, days_ago(42));
+    c.subject_digest = "sha256:A";
+    const std::vector<ecrlp::image> loop{a, b, c};
+    const auto policy = policy_of({untagged(1, count_type::since_image_pushed, 7)});
+    const auto res = ecrlp::evaluate(policy, loop, {.now = now});
+    for (const auto& d : res.decisions) CHECK(d.action == fate::expire);
+    CHECK(res.referrers == 0);
   }
 }
 

@@ -543,3 +543,43 @@ TEST_CASE("explain agrees with preview, and diff with itself is empty, end to en
   CHECK(compared > 1500);
 }
 #endif
+
+TEST_CASE("explain: index children and referrers say what they follow", "[explain][relations]") {
+  auto sig = make_image("SIG", {}, days_ago(40));
+  sig.subject_digest = "sha256:OLD";
+  auto att = make_image("ATT", {}, days_ago(40));
+  att.subject_digest = "sha256:SIG";
+  const std::vector<ecrlp::image> images{make_image("OLD", {"v1"}, days_ago(30)), sig, att,
+                                         make_image("INDEX", {"v2"}, days_ago(1)),
+                                         make_image("CHILD", {}, days_ago(1))};
+  const std::vector<ecrlp::index_manifest> indexes{{"sha256:INDEX", {"sha256:CHILD"}}};
+  const auto policy = policy_of({any(1, count_type::image_count_more_than, 1)});
+  const ecrlp::evaluation_options options{.now = now, .indexes = indexes};
+  const ecrlp::explainer ex(policy, images, options);
+  const auto res = ecrlp::evaluate(policy, images, options);
+  for (std::size_t i = 0; i < images.size(); ++i) {
+    INFO("image " << images[i].digest);
+    const auto e = ex.explain(i);
+    CHECK(e.action == res.decisions[i].action);
+    CHECK(e.owner == res.decisions[i].owner);
+    CHECK(e.related == res.decisions[i].related);
+  }
+  const auto child = ex.explain(index_of(images, "CHILD"));
+  CHECK(child.related == ecrlp::relation::index_child);
+  CHECK(child.related_to == index_of(images, "INDEX"));
+  CHECK(child.action == fate::keep);
+  CHECK(rule_of(child, 1).outcome == selection_outcome::related);
+  const auto a = ex.explain(index_of(images, "ATT"));
+  CHECK(a.related == ecrlp::relation::referrer);
+  CHECK(a.related_to == index_of(images, "SIG"));
+  CHECK(a.chain_end == index_of(images, "OLD"));
+  CHECK(a.action == fate::expire);  // OLD is the 2nd newest of OLD and INDEX: expired
+  CHECK(a.owner == 1);
+  CHECK(ex.identified(0) == 2);
+  SECTION("--independent-images") {
+    const ecrlp::explainer alone(policy, images,
+                                 {.now = now, .indexes = indexes, .independent_images = true});
+    CHECK(alone.explain(index_of(images, "CHILD")).related == ecrlp::relation::none);
+    CHECK(alone.identified(0) == 5);
+  }
+}

@@ -188,6 +188,44 @@ TEST_CASE("archive-era items carry status and archive/restore times", "[inventor
   CHECK(ecrlp::reference_time(restored) == utc(2025, 3, 10, 14, 20, 0));
 }
 
+TEST_CASE("repository, registry, manifest kind and subject are read", "[inventory_parser]") {
+  const std::string doc = R"({"imageDetails":[
+    {"registryId":"123456789012","repositoryName":"team-a/api","imageDigest":"sha256:aa",
+     "imagePushedAt":1600000000,
+     "imageManifestMediaType":"application/vnd.oci.image.index.v1+json"},
+    {"registryId":"123456789012","repositoryName":"team-a/api","imageDigest":"sha256:bb",
+     "imagePushedAt":1600000001,
+     "imageManifestMediaType":"application/vnd.docker.distribution.manifest.list.v2+json"},
+    {"imageDigest":"sha256:cc","imagePushedAt":1600000002,
+     "imageManifestMediaType":"application/vnd.oci.image.manifest.v1+json",
+     "artifactMediaType":"application/vnd.dev.cosign.artifact.sig.v1+json",
+     "subjectManifestDigest":"sha256:aa"}]})";
+  const auto r = ecrlp::parse_inventory(doc, "p.json");
+  INFO(dump(r.diagnostics));
+  REQUIRE(r.ok());
+  CHECK(r.value->repository_name == "team-a/api");
+  CHECK(r.value->registry_id == "123456789012");
+  CHECK(r.value->images[0].manifest == ecrlp::manifest_kind::index);
+  CHECK(r.value->images[1].manifest == ecrlp::manifest_kind::index);
+  CHECK(r.value->images[2].manifest == ecrlp::manifest_kind::image);
+  CHECK(r.value->images[0].subject_digest.empty());
+  CHECK(r.value->images[2].subject_digest == "sha256:aa");
+  CHECK(r.value->indexes.empty());  // manifests come from batch-get-image, not describe-images
+
+  SECTION("pages of two repositories are an error naming both") {
+    const auto mixed = ecrlp::parse_inventory(
+        R"({"imageDetails":[{"repositoryName":"a","imageDigest":"sha256:aa","imagePushedAt":1},
+            {"repositoryName":"b","imageDigest":"sha256:bb","imagePushedAt":1}]})",
+        "m.json");
+    REQUIRE_FALSE(mixed.ok());
+    const auto* d = find(mixed.diagnostics, "inventory.mixed_repositories",
+                         "/imageDetails/1/repositoryName");
+    REQUIRE(d != nullptr);
+    CHECK(d->message.find("\"a\"") != std::string::npos);
+    CHECK(d->message.find("image 0 of m.json") != std::string::npos);
+  }
+}
+
 TEST_CASE("a bare array of ImageDetail objects is accepted", "[inventory_parser]") {
   const auto r = load({"bare-array.json"});
   INFO(dump(r.diagnostics));
@@ -407,7 +445,14 @@ TEST_CASE("each diagnostic code is produced at the right pointer", "[inventory_p
       {R"({"imageDetails":[{"imageDigest":"sha256:ab" "imagePushedAt":1}]})", "inventory.syntax",
        ""},
       {one_image(R"("registryId":tru)"), "inventory.syntax", ""},
-      {one_image(R"("repositoryName":"a\qb")"), "inventory.syntax", ""},
+      {one_image(R"("artifactMediaType":"a\qb")"), "inventory.syntax", ""},
+      {one_image(R"("repositoryName":"a\qb")"), "inventory.syntax",
+       "/imageDetails/0/repositoryName"},
+      {one_image(R"("repositoryName":7)"), "image.type", "/imageDetails/0/repositoryName"},
+      {one_image(R"("subjectManifestDigest":"nope")"), "image.digest",
+       "/imageDetails/0/subjectManifestDigest"},
+      {one_image(R"("imageManifestMediaType":[])"), "image.type",
+       "/imageDetails/0/imageManifestMediaType"},
       {one_image(R"("x":[1,2,-])"), "inventory.syntax", ""},
       {one_image(R"("x":01)"), "inventory.syntax", ""},
       {one_image("", "\"sha256:ab\"", "1.2.3"), "inventory.syntax",

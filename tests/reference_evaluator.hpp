@@ -116,7 +116,73 @@ struct decision {
   ecrlp::fate action = ecrlp::fate::keep;
   std::optional<std::int64_t> owner;
   std::optional<std::int64_t> applied;
+  ecrlp::relation related = ecrlp::relation::none;
+  std::size_t related_to = 0;  ///< the guarding index or the subject (input index)
 };
+
+/// Input index of the first image with `digest`, if any (linear search).
+[[nodiscard]] inline std::optional<std::size_t> find_digest(const std::vector<ecrlp::image>& images,
+                                                            const std::string& digest) {
+  for (std::size_t i = 0; i < images.size(); ++i) {
+    if (images[i].digest == digest) return i;
+  }
+  return std::nullopt;
+}
+
+/// Spec 2.2 eligibility and 2.7, relationship by relationship:
+/// * a referrer whose subject is in the repository follows its subject (and so on up the chain of
+///   subjects: it takes the fate of the first image of the chain that is not such a referrer); a
+///   chain that comes back to an image already on it leaves every referrer on it standing alone;
+/// * an image listed by an index that is in the repository and not ARCHIVED ("live"), and that is
+///   not such a referrer, is guarded by the first such index of `indexes`.
+/// Returns, per image, its relation, the image it relates to, and for referrers the chain's end.
+struct relations {
+  std::vector<ecrlp::relation> related;
+  std::vector<std::size_t> related_to;
+  std::vector<std::size_t> chain_end;
+};
+
+[[nodiscard]] inline relations relate(const std::vector<ecrlp::image>& images,
+                                      const std::vector<ecrlp::index_manifest>& indexes) {
+  const std::size_t n = images.size();
+  relations rel{std::vector<ecrlp::relation>(n, ecrlp::relation::none),
+                std::vector<std::size_t>(n, 0), std::vector<std::size_t>(n, 0)};
+  std::vector<std::optional<std::size_t>> subject(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (images[i].subject_digest.empty()) continue;
+    const auto s = find_digest(images, images[i].subject_digest);
+    if (s && *s != i) subject[i] = *s;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!subject[i]) continue;
+    std::set<std::size_t> seen{i};
+    std::size_t j = *subject[i];
+    bool loop = false;
+    while (subject[j]) {
+      if (!seen.insert(j).second) {
+        loop = true;
+        break;
+      }
+      j = *subject[j];
+    }
+    // A chain that reaches a loop (i itself on it or not) never ends: i stands alone.
+    if (loop) continue;
+    rel.related[i] = ecrlp::relation::referrer;
+    rel.related_to[i] = *subject[i];
+    rel.chain_end[i] = j;
+  }
+  for (const auto& ix : indexes) {
+    const auto parent = find_digest(images, ix.digest);
+    if (!parent || images[*parent].status == ecrlp::image_status::archived) continue;
+    for (const auto& child_digest : ix.manifests) {
+      const auto child = find_digest(images, child_digest);
+      if (!child || *child == *parent || rel.related[*child] != ecrlp::relation::none) continue;
+      rel.related[*child] = ecrlp::relation::index_child;
+      rel.related_to[*child] = *parent;
+    }
+  }
+  return rel;
+}
 
 struct rule_totals {
   std::int64_t priority = 0;
@@ -126,6 +192,8 @@ struct rule_totals {
   std::size_t acted = 0;
   std::uint64_t owned_bytes = 0;
   std::uint64_t acted_bytes = 0;
+  std::size_t cascaded = 0;
+  std::uint64_t cascaded_bytes = 0;
 };
 
 struct result {
@@ -134,17 +202,27 @@ struct result {
   std::vector<rule_totals> rules;  ///< priority order
   std::size_t expiring = 0;
   std::size_t transitioning = 0;
+  std::size_t guarded = 0;
+  std::size_t referrers = 0;
   /// Digests of images a sinceImageTransitioned rule identifies that have no lastArchivedAt
   /// (ecrlp decision 5: the evaluator must warn about each).
   std::set<std::string> archive_time_missing;
 };
 
-/// Evaluates with the spec 2.2 algorithm. Priorities are expected to be unique.
+/// Evaluates with the spec 2.2 algorithm. Priorities are expected to be unique. Unless
+/// `independent`, related images (see relate()) are not eligible for any rule.
 [[nodiscard]] inline result evaluate(const ecrlp::lifecycle_policy& policy,
                                      const std::vector<ecrlp::image>& images,
-                                     ecrlp::timestamp now) {
+                                     ecrlp::timestamp now,
+                                     const std::vector<ecrlp::index_manifest>& indexes = {},
+                                     bool independent = false) {
   const std::size_t n = images.size();
   const std::size_t rule_count = policy.rules.size();
+  const relations rel =
+      independent ? relations{std::vector<ecrlp::relation>(n, ecrlp::relation::none),
+                              std::vector<std::size_t>(n, 0), std::vector<std::size_t>(n, 0)}
+                  : relate(images, indexes);
+  const auto eligible = [&](std::size_t i) { return rel.related[i] == ecrlp::relation::none; };
 
   // Phase 1: S(r) and C(r) for every rule, independently, over the whole repository.
   std::vector<std::set<std::size_t>> identified(rule_count);
@@ -154,7 +232,8 @@ struct result {
     const ecrlp::rule& rule = policy.rules[r];
     std::vector<std::size_t> s;
     for (std::size_t i = 0; i < n; ++i) {
-      if (in_class(images[i], rule.selection.storage) && tag_match(rule.selection, images[i].tags)) {
+      if (eligible(i) && in_class(images[i], rule.selection.storage) &&
+          tag_match(rule.selection, images[i].tags)) {
         s.push_back(i);
       }
     }
@@ -218,6 +297,22 @@ struct result {
     }
   }
 
+  // Related images: guarded children stay; referrers take the fate of their chain's end.
+  for (std::size_t i = 0; i < n; ++i) {
+    auto& d = out.decisions[i];
+    d.related = rel.related[i];
+    d.related_to = rel.related_to[i];
+    if (d.related == ecrlp::relation::index_child) ++out.guarded;
+    if (d.related != ecrlp::relation::referrer) continue;
+    ++out.referrers;
+    const auto& end = out.decisions[rel.chain_end[i]];
+    d.owner = end.owner;
+    d.action = end.action;
+    d.applied = end.applied;
+    if (d.action == ecrlp::fate::expire) ++out.expiring;
+    if (d.action == ecrlp::fate::transition) ++out.transitioning;
+  }
+
   // Per-rule totals, in priority order.
   std::vector<std::size_t> by_priority;
   for (std::size_t r = 0; r < rule_count; ++r) by_priority.push_back(r);
@@ -230,6 +325,11 @@ struct result {
     t.identified = identified[r].size();
     t.marked = marked[r].size();
     for (std::size_t i = 0; i < n; ++i) {
+      if (rel.related[i] == ecrlp::relation::referrer && out.decisions[i].action != ecrlp::fate::keep &&
+          owner_rule[rel.chain_end[i]] == r) {
+        ++t.cascaded;
+        t.cascaded_bytes += images[i].size_bytes;
+      }
       if (owner_rule[i] != r) continue;
       ++t.owned;
       t.owned_bytes += images[i].size_bytes;

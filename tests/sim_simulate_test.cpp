@@ -427,3 +427,31 @@ TEST_CASE("bad push rates are errors", "[simulate]") {
   CHECK(sim.diagnostics.front().code == "simulate.too_many_pushes");
   CHECK(sim.synthetic.empty());
 }
+
+TEST_CASE("a live index guards its children until it is expired; they go at the next step",
+          "[simulate][relations]") {
+  // INDEX is pushed on day 0 with two untagged children; NEW (day 5) replaces it under the any
+  // count rule (keep 1). Untagged images older than 1 day expire, but not while INDEX lives.
+  const std::vector<image> images{make_image("INDEX", {"v1"}, t0), make_image("C1", {}, t0),
+                                  make_image("C2", {}, t0),
+                                  make_image("NEW", {"v2"}, t0 + days{5})};
+  ecrlp::lifecycle_policy policy;
+  policy.rules.push_back(make_rule(1, tag_status::untagged, {}, count_type::since_image_pushed, 1));
+  policy.rules.push_back(make_rule(2, tag_status::any, {}, count_type::image_count_more_than, 1));
+  const std::vector<ecrlp::index_manifest> indexes{{"sha256:INDEX", {"sha256:C1", "sha256:C2"}}};
+  const auto sim = ecrlp::simulate(
+      policy, images, {.from = t0, .to = t0 + days{8}, .indexes = indexes});
+  REQUIRE(sim.ok());
+  REQUIRE(sim.images[0].expired);
+  CHECK(*sim.images[0].expired == 5);  // NEW joins on day 5: INDEX is the second newest
+  CHECK(*sim.images[1].expired == 6);  // eligible once the index is gone
+  CHECK(*sim.images[2].expired == 6);
+  CHECK_FALSE(sim.images[3].expired);
+  SECTION("--independent-images: the children go as soon as they are a day old") {
+    const auto alone = ecrlp::simulate(
+        policy, images,
+        {.from = t0, .to = t0 + days{8}, .indexes = indexes, .independent_images = true});
+    REQUIRE(alone.ok());
+    CHECK(*alone.images[1].expired == 2);
+  }
+}

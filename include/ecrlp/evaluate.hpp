@@ -16,6 +16,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -37,6 +38,13 @@ namespace ecrlp {
 /// Inputs of an evaluation other than the policy and the images.
 struct evaluation_options {
   timestamp now{};  ///< the instant the policy is evaluated at (required)
+  /// Manifests of the repository's image indexes (inventory::indexes). An image listed by a live
+  /// index (one present and not ARCHIVED) is guarded: no rule selects, counts or acts on it
+  /// (spec 2.2 eligibility, 2.7). Empty: indexes are unknown and their children stand alone.
+  std::span<const index_manifest> indexes{};
+  /// Evaluate every image on its own (`--independent-images`): ignore `indexes` and
+  /// subjectManifestDigest, as ECR did before it knew about relationships (ecrlp decision 8).
+  bool independent_images = false;
 };
 
 /// What happens to an image.
@@ -59,12 +67,39 @@ enum class fate : unsigned char {
   return "?";
 }
 
+/// How an image's relationships decided its fate (spec 2.2 eligibility, 2.7).
+enum class relation : unsigned char {
+  none,         ///< judged by the rules on its own
+  index_child,  ///< listed by a live image index: no rule selects, counts or acts on it
+  referrer      ///< a referrer whose subject is in the repository: it follows its subject
+};
+
+/// Lower-case name of a relation ("none", "index-child", "referrer").
+[[nodiscard]] constexpr std::string_view to_string(relation r) noexcept {
+  switch (r) {
+    case relation::none:
+      return "none";
+    case relation::index_child:
+      return "index-child";
+    case relation::referrer:
+      return "referrer";
+  }
+  return "?";
+}
+
 /// The outcome for one image.
 struct image_decision {
   fate action = fate::keep;
   /// rulePriority of the owning rule: the highest-priority rule whose tag requirements and storage
   /// class the image meets. Only the owner may act on the image. nullopt: no rule selects it.
+  /// For a referrer, the owner of the subject it follows (the referrer goes when that rule acts
+  /// on the subject).
   std::optional<std::int64_t> owner;
+  /// index_child or referrer when a relationship, not the rules, decided the image.
+  relation related = relation::none;
+  /// Input index of the live index that guards it (index_child) or of its subject (referrer);
+  /// 0 when `related` is none.
+  std::uint32_t related_to = 0;
 
   /// appliedRulePriority: the owner's priority when the image is acted on, else nullopt.
   [[nodiscard]] std::optional<std::int64_t> applied_rule_priority() const noexcept {
@@ -81,6 +116,9 @@ struct rule_summary {
   std::size_t acted = 0;       ///< owned and marked: expired or transitioned by this rule
   std::uint64_t owned_bytes = 0;
   std::uint64_t acted_bytes = 0;
+  /// Referrers that go with the images this rule acts on (not in `acted`).
+  std::size_t cascaded = 0;
+  std::uint64_t cascaded_bytes = 0;
 };
 
 /// The result of evaluating a policy over a repository's images.
@@ -91,8 +129,10 @@ struct evaluation_result {
   std::vector<std::size_t> order;
   /// One entry per rule, in priority order (lowest rulePriority first).
   std::vector<rule_summary> rules;
-  std::size_t expiring = 0;       ///< expiringImageTotalCount
-  std::size_t transitioning = 0;  ///< images transitioning to ARCHIVE
+  std::size_t expiring = 0;       ///< expiringImageTotalCount (referrers that follow included)
+  std::size_t transitioning = 0;  ///< images transitioning to ARCHIVE (referrers included)
+  std::size_t guarded = 0;        ///< images guarded by a live index (relation::index_child)
+  std::size_t referrers = 0;      ///< referrers following their subject (relation::referrer)
   /// Non-fatal findings about the data (e.g. an ARCHIVED image without lastArchivedAt).
   std::vector<diagnostic> warnings;
 };
@@ -393,6 +433,7 @@ class prepared_inventory {
       std::uint64_t firsts = 0;
       for (const auto& tag : img.tags) firsts |= tag.empty() ? 0 : detail::char_bit(tag.front());
       first_chars_[k] = firsts;
+      has_referrers_ = has_referrers_ || !img.subject_digest.empty();
     }
     for (std::size_t k = 0; k < n; ++k) tag_begin_[k + 1] += tag_begin_[k];
     const std::size_t total_tags = tag_begin_[n];
@@ -425,6 +466,8 @@ class prepared_inventory {
   [[nodiscard]] const std::vector<std::size_t>& order() const noexcept { return order_; }
   /// Number of images.
   [[nodiscard]] std::size_t size() const noexcept { return images_.size(); }
+  /// Does any image name a subject (subjectManifestDigest)?
+  [[nodiscard]] bool has_referrers() const noexcept { return has_referrers_; }
 
  private:
   friend evaluation_result evaluate(const lifecycle_policy&, const prepared_inventory&,
@@ -436,6 +479,7 @@ class prepared_inventory {
 
   std::span<const image> images_;
   std::vector<std::size_t> order_;
+  bool has_referrers_ = false;
   // Per input index: its position in age order (order_[position_[i]] == i).
   detail::large_vector<std::size_t> position_;
   // Per position in age order (index k <-> images_[order_[k]]):
@@ -524,6 +568,103 @@ struct compiled_entry {
   }
 };
 
+
+/// The images' relationships (spec 2.2 eligibility, 2.7), by input index.
+struct image_relations {
+  std::vector<relation> related;          ///< empty when no image is related
+  std::vector<std::uint32_t> related_to;  ///< the guarding index or the subject
+  std::vector<std::uint32_t> root;        ///< referrers: the image at the end of the subject chain
+};
+
+/// Finds referrers whose subject is present (they follow the end of their subject chain) and the
+/// images listed by a live index (present and not ARCHIVED), which are guarded. Referrers whose
+/// subject is absent, and subject chains that loop, stand alone, with one warning each kind.
+[[nodiscard]] inline image_relations relate(std::span<const image> images,
+                                            std::span<const index_manifest> indexes,
+                                            std::vector<diagnostic>& warnings) {
+  const std::size_t n = images.size();
+  image_relations rel;
+  std::unordered_map<std::string_view, std::uint32_t> by_digest;
+  by_digest.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    by_digest.emplace(images[i].digest, static_cast<std::uint32_t>(i));  // first one wins
+  }
+  rel.related.assign(n, relation::none);
+  rel.related_to.assign(n, 0);
+  rel.root.assign(n, 0);
+  std::size_t orphans = 0;
+  std::string first_orphan;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string& subject = images[i].subject_digest;
+    if (subject.empty()) continue;
+    const auto it = by_digest.find(subject);
+    if (it == by_digest.end()) {
+      if (orphans++ == 0) first_orphan = images[i].digest;
+      continue;
+    }
+    if (it->second == i) continue;  // its own subject: stands alone
+    rel.related[i] = relation::referrer;
+    rel.related_to[i] = it->second;
+  }
+  // The end of each subject chain, each image visited once. A chain that never ends (it reaches
+  // a loop) leaves its referrers standing alone.
+  // state: 0 unvisited, 1 on the current path, 2 resolved, 3 resolved: its chain never ends.
+  std::vector<unsigned char> state(n, 0);
+  std::vector<std::uint32_t> path;
+  std::size_t looped = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (rel.related[i] != relation::referrer || state[i] != 0) continue;
+    path.clear();
+    auto j = static_cast<std::uint32_t>(i);
+    while (rel.related[j] == relation::referrer && state[j] == 0) {
+      state[j] = 1;
+      path.push_back(j);
+      j = rel.related_to[j];
+    }
+    const bool loop = state[j] == 1 || state[j] == 3;
+    const std::uint32_t end = rel.related[j] != relation::referrer ? j : rel.root[j];
+    for (const std::uint32_t q : path) {
+      state[q] = loop ? 3 : 2;
+      rel.root[q] = end;
+    }
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (state[i] != 3) continue;
+    rel.related[i] = relation::none;
+    rel.related_to[i] = 0;
+    ++looped;
+  }
+  for (const index_manifest& ix : indexes) {
+    const auto it = by_digest.find(ix.digest);
+    if (it == by_digest.end() || images[it->second].status == image_status::archived) continue;
+    for (const std::string& child : ix.manifests) {
+      const auto c = by_digest.find(child);
+      if (c == by_digest.end() || c->second == it->second) continue;
+      if (rel.related[c->second] != relation::none) continue;  // a referrer, or already guarded
+      rel.related[c->second] = relation::index_child;
+      rel.related_to[c->second] = it->second;
+    }
+  }
+  if (orphans != 0) {
+    diagnostic d;
+    d.level = severity::warning;
+    d.code = "image.subject_missing";
+    d.message = std::to_string(orphans) + " referrer(s) name a subjectManifestDigest that is not in " +
+                "the inventory (first: " + first_orphan + "); they are evaluated on their own. " +
+                "Export with --filter imageStatus=ANY to include archived subjects";
+    warnings.push_back(std::move(d));
+  }
+  if (looped != 0) {
+    diagnostic d;
+    d.level = severity::warning;
+    d.code = "image.subject_loop";
+    d.message = std::to_string(looped) + " referrer(s) form a subjectManifestDigest loop; " +
+                "they are evaluated on their own";
+    warnings.push_back(std::move(d));
+  }
+  return rel;
+}
+
 }  // namespace detail
 
 /// Evaluates `policy` over prepared images at `options.now`: the same result as
@@ -542,6 +683,19 @@ struct compiled_entry {
   result.order.assign(p.order_.begin(), p.order_.end());
 
   const auto rule_order = detail::priority_order(policy);
+  // Relationships: referrers that follow their subject and children of live indexes are left
+  // out of every rule (excluded, by position), then decided after the rules.
+  detail::image_relations rel;
+  if (!options.independent_images && (p.has_referrers() || !options.indexes.empty())) {
+    rel = detail::relate(p.images_, options.indexes, result.warnings);
+  }
+  detail::large_vector<unsigned char> excluded;
+  for (std::size_t i = 0; i < rel.related.size(); ++i) {
+    if (rel.related[i] == relation::none) continue;
+    if (excluded.empty()) excluded.assign(n, 0);
+    excluded[p.position_[i]] = 1;
+  }
+  const unsigned char* const skip = excluded.empty() ? nullptr : excluded.data();
   // By position: the owning rule (index into rule_order, `none` when unowned) and the fate.
   constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
   detail::large_vector<std::size_t> owner(n, none);
@@ -583,6 +737,7 @@ struct compiled_entry {
     for (std::size_t k = n; k-- > 0;) {  // newest first, so rank 1 is the newest image
       const unsigned m = p.meta_[k];
       if ((m & 3U) != want) continue;
+      if (skip != nullptr && skip[k] != 0) continue;
       switch (sel.status) {
         case tag_status::any:
           break;
@@ -659,6 +814,27 @@ struct compiled_entry {
     auto& dec = result.decisions[i];
     dec.owner = policy.rules[rule_order[owner[k]]].priority;
     dec.action = static_cast<fate>(action[k]);
+  }
+  for (std::size_t i = 0; i < rel.related.size(); ++i) {
+    const relation r = rel.related[i];
+    if (r == relation::none) continue;
+    auto& dec = result.decisions[i];
+    dec.related = r;
+    dec.related_to = rel.related_to[i];
+    if (r == relation::index_child) {
+      ++result.guarded;
+      continue;
+    }
+    ++result.referrers;
+    const std::size_t k = p.position_[rel.root[i]];  // the image whose fate it takes
+    if (owner[k] == none) continue;
+    dec.owner = policy.rules[rule_order[owner[k]]].priority;
+    dec.action = static_cast<fate>(action[k]);
+    if (dec.action == fate::keep) continue;
+    ++(dec.action == fate::expire ? result.expiring : result.transitioning);
+    auto& summary = result.rules[owner[k]];
+    ++summary.cascaded;
+    summary.cascaded_bytes += p.images_[i].size_bytes;
   }
   return result;
 }

@@ -126,7 +126,8 @@ enum class selection_outcome : unsigned char {
   other_storage_class,  ///< the image is in the other storage class
   image_tagged,         ///< an untagged rule, and the image has tags
   image_untagged,       ///< a tagged rule, and the image has no tags
-  entry_unmatched       ///< a tagged rule, and some list entry matches none of the image's tags
+  entry_unmatched,      ///< a tagged rule, and some list entry matches none of the image's tags
+  related               ///< a child of a live index, or a referrer: no rule selects it (spec 2.7)
 };
 
 [[nodiscard]] constexpr std::string_view to_string(selection_outcome o) noexcept {
@@ -143,6 +144,8 @@ enum class selection_outcome : unsigned char {
       return "imageUntagged";
     case selection_outcome::entry_unmatched:
       return "entryUnmatched";
+    case selection_outcome::related:
+      return "related";
   }
   return "?";
 }
@@ -195,6 +198,12 @@ struct image_explanation {
   std::optional<std::int64_t> owner;  ///< owner's rulePriority; nullopt: no rule selects it
   std::vector<rule_explanation>
       rules;  ///< every rule, in priority order (owner first of those selecting)
+  /// index_child: a live index (image `related_to`) guards the image; referrer: it follows its
+  /// subject (image `related_to`), and `action`/`owner` are those of the end of its subject chain
+  /// (image `chain_end`). No rule selects a related image.
+  relation related = relation::none;
+  std::size_t related_to = 0;
+  std::size_t chain_end = 0;
 
   /// The owner's explanation, or nullptr.
   [[nodiscard]] const rule_explanation* owner_rule() const noexcept {
@@ -210,20 +219,35 @@ struct image_explanation {
 class explainer {
  public:
   explainer(const lifecycle_policy& policy, std::span<const image> images, timestamp now)
+      : explainer(policy, images, evaluation_options{.now = now}) {}
+
+  /// As evaluate(policy, images, options) sees them: with the index manifests and the
+  /// independent-images switch of `options` (only `options.indexes` must outlive the call).
+  explainer(const lifecycle_policy& policy, std::span<const image> images,
+            const evaluation_options& options)
       : policy_(&policy),
         images_(images),
-        now_(now),
+        now_(options.now),
         order_(detail::age_order(images)),
         rule_order_(detail::priority_order(policy)),
         ranks_(rule_order_.size() * images.size(), 0),
         identified_(rule_order_.size(), 0) {
     assert(images.size() < std::numeric_limits<std::uint32_t>::max());
     const std::size_t n = images.size();
+    if (!options.independent_images) {
+      bool referrers = false;
+      for (const auto& img : images) referrers = referrers || !img.subject_digest.empty();
+      if (referrers || !options.indexes.empty()) {
+        std::vector<diagnostic> warnings;  // the evaluation reports them
+        relations_ = detail::relate(images, options.indexes, warnings);
+      }
+    }
     for (std::size_t k = 0; k < rule_order_.size(); ++k) {
       const rule& r = policy.rules[rule_order_[k]];
       std::uint32_t rank = 0;
       for (std::size_t pos = n; pos-- > 0;) {  // newest first: rank 1 is the newest image
         const std::size_t i = order_[pos];
+        if (related(i) != relation::none) continue;
         if (identifies(r, images[i])) ranks_[k * n + i] = ++rank;
       }
       identified_[k] = rank;
@@ -236,6 +260,23 @@ class explainer {
     image_explanation out;
     out.image_index = image_index;
     out.rules.reserve(rule_order_.size());
+    if (const relation rel = related(image_index); rel != relation::none) {
+      out.related = rel;
+      out.related_to = relations_.related_to[image_index];
+      for (std::size_t k = 0; k < rule_order_.size(); ++k) {
+        rule_explanation& e = out.rules.emplace_back();
+        e.rule_index = rule_order_[k];
+        e.priority = policy_->rules[rule_order_[k]].priority;
+        e.outcome = selection_outcome::related;
+      }
+      if (rel == relation::referrer) {
+        out.chain_end = relations_.root[image_index];
+        const image_explanation end = explain(out.chain_end);
+        out.action = end.action;
+        out.owner = end.owner;
+      }
+      return out;
+    }
     const rule_explanation* owner = nullptr;
     for (std::size_t k = 0; k < rule_order_.size(); ++k) {
       const rule& r = policy_->rules[rule_order_[k]];
@@ -273,6 +314,10 @@ class explainer {
   [[nodiscard]] const lifecycle_policy& policy() const noexcept { return *policy_; }
   [[nodiscard]] std::span<const image> images() const noexcept { return images_; }
   [[nodiscard]] timestamp now() const noexcept { return now_; }
+  /// How image `image_index` relates to the others (relation::none when it stands alone).
+  [[nodiscard]] relation related(std::size_t image_index) const noexcept {
+    return relations_.related.empty() ? relation::none : relations_.related[image_index];
+  }
 
  private:
   const lifecycle_policy* policy_;
@@ -284,6 +329,7 @@ class explainer {
   /// priority order identifies; 0 when that rule does not identify it.
   std::vector<std::uint32_t> ranks_;
   std::vector<std::size_t> identified_;  ///< per rule, in priority order
+  detail::image_relations relations_;    ///< empty when every image stands alone
 
   /// Whether `r` identifies `img`, and for tagged rules which tags satisfy which entry.
   [[nodiscard]] static selection_outcome select(const rule& r, const image& img,

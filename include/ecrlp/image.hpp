@@ -52,6 +52,19 @@ enum class image_status : unsigned char {
   return std::nullopt;
 }
 
+/// What kind of manifest an image is, from `imageManifestMediaType`.
+enum class manifest_kind : unsigned char {
+  image,  ///< a single image manifest, an artifact, or an unknown/absent media type
+  index   ///< an image index or manifest list: it references other manifests (spec 2.7)
+};
+
+/// True for the media types of an image index or manifest list
+/// (`application/vnd.oci.image.index.v1+json`, `application/vnd.docker.distribution.manifest.list.v2+json`).
+[[nodiscard]] constexpr bool is_index_media_type(std::string_view media_type) noexcept {
+  return media_type == "application/vnd.oci.image.index.v1+json" ||
+         media_type == "application/vnd.docker.distribution.manifest.list.v2+json";
+}
+
 /// `imageScanFindingsSummary.findingSeverityCounts`.
 struct finding_counts {
   std::uint64_t critical = 0;       ///< CRITICAL
@@ -89,7 +102,11 @@ struct image {
   std::optional<timestamp> last_activated_at;  ///< lastActivatedAt (last restore from archive)
   image_status status = image_status::active;  ///< imageStatus
   std::uint64_t size_bytes = 0;                ///< imageSizeInBytes
+  manifest_kind manifest = manifest_kind::image;  ///< from imageManifestMediaType
   std::optional<finding_counts> findings;      ///< present when the image was scanned
+  /// subjectManifestDigest: the image this one refers to, for referrers (signatures, SBOMs,
+  /// attestations); empty for other images.
+  std::string subject_digest;
 };
 
 /// Reference time for age and ranking: lastActivatedAt after a restore, else imagePushedAt
@@ -108,9 +125,23 @@ struct image {
   return i.pushed_at;
 }
 
+/// An image index (manifest list) and the manifests it lists, from its manifest as returned by
+/// `aws ecr batch-get-image` (spec 2.7). Children of a live index are guarded from rules.
+struct index_manifest {
+  std::string digest;                  ///< the index's imageDigest
+  std::vector<std::string> manifests;  ///< digests of the manifests it lists, in its order
+};
+
 /// A repository's images, as loaded from one or more describe-images pages.
 struct inventory {
   std::vector<image> images;  ///< in input order (pages concatenated)
+  /// repositoryName shared by the images ("" when the pages do not say).
+  std::string repository_name;
+  /// registryId shared by the images ("" when the pages do not say).
+  std::string registry_id;
+  /// Manifests of the repository's image indexes, when loaded (a registry snapshot or
+  /// `--manifests`); empty when unknown, and then every image is evaluated on its own.
+  std::vector<index_manifest> indexes;
 };
 
 }  // namespace ecrlp

@@ -62,6 +62,11 @@ struct simulation_options {
   std::vector<push_rate> pushes{};
   /// More synthetic pushes than this is an error (simulate.too_many_pushes).
   std::size_t max_pushes = 10'000'000;
+  /// Manifests of the repository's image indexes (inventory::indexes), as for evaluate(): a live
+  /// index guards its children; once the index is expired, they are eligible from the next step.
+  std::vector<index_manifest> indexes{};
+  /// Evaluate every image on its own (evaluation_options::independent_images).
+  bool independent_images = false;
 };
 
 /// Number and total size of a set of images.
@@ -407,7 +412,11 @@ constexpr void subtract(finding_counts& a, const finding_counts& b) noexcept {
     if (dirty || options.evaluate_every_step || step.at > wake) {
       step.evaluated = true;
       ++result.evaluations;
-      const evaluation_result ev = evaluate(policy, std::span<const image>(live), {.now = step.at});
+      const evaluation_result ev =
+          evaluate(policy, std::span<const image>(live),
+                   {.now = step.at,
+                    .indexes = options.indexes,
+                    .independent_images = options.independent_images});
       for (const auto& w : ev.warnings) {
         if (seen_warnings.emplace(w.code, w.message).second) result.diagnostics.push_back(w);
       }

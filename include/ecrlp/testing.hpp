@@ -408,6 +408,9 @@ inline std::string why_not_selected(const rule& r, const ecrlp::image& img,
       return {};
     case selection_outcome::activating:
       return "ACTIVATING images are selected by no rule";
+    case selection_outcome::related:
+      return "the image is a child of a live image index or a referrer of an image in the "
+             "repository; no rule selects such images";
     case selection_outcome::other_storage_class: {
       const auto sc = storage_class_of(img.status);
       return "the image is in the " + std::string(to_string(sc.value_or(storage_class::standard))) +
