@@ -1,24 +1,161 @@
 // SPDX-License-Identifier: MIT
-// The preview as one self-contained HTML page (the simulation's page is in simulate_report.cpp).
+// The preview and the diff as self-contained HTML pages (the simulation's page is in
+// simulate_report.cpp).
 
+#include <ecrlp/explain.hpp>
 #include <ecrlp/html_report.hpp>
 #include <ecrlp/time.hpp>
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <iterator>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "format_util.hpp"
 #include "html_util.hpp"
 
 namespace ecrlp {
+namespace {
 
-std::string render_preview_html(const preview_document& doc) {
-  using detail::group_digits;
-  using detail::html_escape;
-  using detail::human_bytes;
+using detail::group_digits;
+using detail::html_escape;
+using detail::human_bytes;
+
+const rule* find_rule(const lifecycle_policy& p, std::int64_t priority) {
+  const auto it = std::find_if(p.rules.begin(), p.rules.end(),
+                               [&](const rule& r) { return r.priority == priority; });
+  return it == p.rules.end() ? nullptr : &*it;
+}
+
+/// One row of the before/after charts: images by storage class.
+struct class_totals {
+  std::string label;
+  image_totals standard;
+  image_totals archive;
+};
+
+/// The repository as it is: images by the storage class they are in now.
+class_totals now_totals(std::span<const image> images, std::string label) {
+  class_totals t{std::move(label), {}, {}};
+  for (const auto& img : images) (img.status == image_status::archived ? t.archive : t.standard).add(img);
+  return t;
+}
+
+/// The repository after an evaluation's actions.
+class_totals after_totals(const preview_totals& p, std::string label) {
+  return {std::move(label), p.after_standard, p.after_archive};
+}
+
+/// Bars of images, bytes and scan findings, one bar per row, by storage class (findings by
+/// severity): the charts "before-after-images", "before-after-bytes", "before-after-findings".
+std::string before_after_charts(const std::vector<class_totals>& rows) {
+  const std::vector<detail::chart_series> classes = {{"standard", "#3b6fd8", {}},
+                                                     {"archive", "#a65fd0", {}}};
+  std::vector<detail::bar_row> images;
+  std::vector<detail::bar_row> bytes;
+  std::vector<detail::bar_row> findings;
+  for (const auto& r : rows) {
+    finding_counts f = r.standard.findings;
+    f += r.archive.findings;
+    images.push_back({r.label,
+                      {double(r.standard.images), double(r.archive.images)},
+                      group_digits(r.standard.images + r.archive.images) + " images"});
+    bytes.push_back({r.label,
+                     {double(r.standard.bytes), double(r.archive.bytes)},
+                     human_bytes(r.standard.bytes + r.archive.bytes)});
+    findings.push_back({r.label,
+                        {double(f.critical), double(f.high), double(f.medium),
+                         double(f.low + f.informational + f.undefined)},
+                        group_digits(f.total()) + " findings"});
+  }
+  std::string out = detail::bar_chart("before-after-images", "Images before and after", images, classes);
+  out += detail::bar_chart("before-after-bytes", "Bytes before and after", bytes, classes);
+  out += detail::bar_chart("before-after-findings", "Scan findings before and after", findings,
+                           {{"critical", "#b3261e", {}},
+                            {"high", "#e8711a", {}},
+                            {"medium", "#e0b400", {}},
+                            {"low and other", "#8a9bb0", {}}});
+  return out;
+}
+
+/// Per-rule bars: images each rule expires, transitions, and owns but keeps.
+std::string rule_bars(std::string_view id, std::string_view title, const lifecycle_policy& policy,
+                      const evaluation_result& result) {
+  std::vector<detail::bar_row> rows;
+  for (const auto& rs : result.rules) {
+    const rule* r = find_rule(policy, rs.priority);
+    const bool transition = r != nullptr && r->action.type == action_type::transition;
+    std::string label = "rule " + std::to_string(rs.priority);
+    if (r != nullptr && !r->description.empty()) label += ": " + r->description.substr(0, 32);
+    rows.push_back({label,
+                    {transition ? 0.0 : double(rs.acted), transition ? double(rs.acted) : 0.0,
+                     double(rs.owned - rs.acted)},
+                    group_digits(rs.acted) + " of " + group_digits(rs.owned) + " owned"});
+  }
+  return detail::bar_chart(id, title, rows,
+                           {{"expire", "#c8372d", {}},
+                            {"transition", "#a65fd0", {}},
+                            {"owned, kept", "#c9d3e6", {}}});
+}
+
+/// "expire (rule 300)", "keep (no rule)", as the diff table writes them.
+std::string decision_text(const image_decision& d) {
+  return fmt::format("{} ({})", to_string(d.action),
+                     d.owner ? "rule " + std::to_string(*d.owner) : std::string("no rule"));
+}
+
+/// The push time as text, sorting by its instant.
+std::string pushed_cell(const image& img) {
+  return fmt::format("<td data-v=\"{}\">{}</td>", img.pushed_at.time_since_epoch().count(),
+                     html_escape(format_timestamp(img.pushed_at)));
+}
+
+std::string size_cell(const image& img) {
+  return fmt::format("<td class=\"n\" data-v=\"{}\">{}</td>", img.size_bytes,
+                     human_bytes(img.size_bytes));
+}
+
+std::string tags_cell(const image& img) {
+  std::string tags;
+  for (std::size_t t = 0; t < img.tags.size(); ++t) tags += (t == 0 ? "" : ", ") + img.tags[t];
+  return tags.empty() ? std::string("<td><em>untagged</em></td>") : "<td>" + html_escape(tags) + "</td>";
+}
+
+std::string join_lines(std::span<const std::string> lines, std::size_t from, std::string_view indent) {
+  std::string out;
+  for (std::size_t k = from; k < lines.size(); ++k) {
+    out += '\n';
+    out += indent;
+    out += lines[k];
+  }
+  return out;
+}
+
+std::string rule_definition(const rule* r) {
+  if (r == nullptr) return "-";
+  return fmt::format("{}; {} -> {}", detail::describe_selection(r->selection),
+                     detail::describe_limit(r->selection), to_string(r->action.type));
+}
+
+/// Owned and acted-on cells of one side's rule ("-" when the policy has no such rule).
+std::string rule_count_cells(const lifecycle_policy& p, const evaluation_result& res,
+                             std::int64_t priority) {
+  const auto it = std::find_if(res.rules.begin(), res.rules.end(),
+                               [&](const rule_summary& s) { return s.priority == priority; });
+  if (find_rule(p, priority) == nullptr || it == res.rules.end()) {
+    return "<td class=\"n\" data-v=\"-1\">-</td><td class=\"n\" data-v=\"-1\">-</td>";
+  }
+  return fmt::format("<td class=\"n\">{}</td><td class=\"n\">{}</td>", it->owned, it->acted);
+}
+
+}  // namespace
+
+std::string render_preview_html(const preview_document& doc, std::size_t max_rows) {
   const auto totals = summarize(doc.images, doc.result);
   std::string title = "Lifecycle policy preview";
   if (!doc.repository_name.empty()) title += " of " + std::string(doc.repository_name);
@@ -33,65 +170,15 @@ std::string render_preview_html(const preview_document& doc) {
                  group_digits(totals.transitioned.images), human_bytes(totals.transitioned.bytes));
 
   out += "<h2>Before and after</h2>\n";
-  const std::vector<detail::chart_series> classes = {
-      {"standard", "#3b6fd8", {}}, {"archive", "#a65fd0", {}}};
-  // Images and bytes before (by class now) and after (by class after the actions).
-  image_totals before_standard;
-  image_totals before_archive;
-  for (const auto& img : doc.images) {
-    (img.status == image_status::archived ? before_archive : before_standard).add(img);
-  }
-  out += detail::bar_chart(
-      "before-after-images", "Images before and after",
-      {{"before", {double(before_standard.images), double(before_archive.images)},
-        group_digits(totals.before.images) + " images"},
-       {"after", {double(totals.after_standard.images), double(totals.after_archive.images)},
-        group_digits(totals.after.images) + " images"}},
-      classes);
-  out += detail::bar_chart(
-      "before-after-bytes", "Bytes before and after",
-      {{"before", {double(before_standard.bytes), double(before_archive.bytes)},
-        human_bytes(totals.before.bytes)},
-       {"after", {double(totals.after_standard.bytes), double(totals.after_archive.bytes)},
-        human_bytes(totals.after.bytes)}},
-      classes);
-  const auto sev = [](const finding_counts& f) {
-    return std::vector<double>{double(f.critical), double(f.high), double(f.medium),
-                               double(f.low + f.informational + f.undefined)};
-  };
-  out += detail::bar_chart(
-      "before-after-findings", "Scan findings before and after",
-      {{"before", sev(totals.before.findings), group_digits(totals.before.findings.total()) + " findings"},
-       {"after", sev(totals.after.findings), group_digits(totals.after.findings.total()) + " findings"}},
-      {{"critical", "#b3261e", {}}, {"high", "#e8711a", {}}, {"medium", "#e0b400", {}},
-       {"low and other", "#8a9bb0", {}}});
+  out += before_after_charts({now_totals(doc.images, "before"), after_totals(totals, "after")});
 
   out += "<h2>Rules</h2>\n";
-  std::vector<detail::bar_row> rule_rows;
-  for (const auto& rs : doc.result.rules) {
-    const rule* r = nullptr;
-    for (const auto& c : doc.policy.rules) {
-      if (c.priority == rs.priority) r = &c;
-    }
-    const bool transition = r != nullptr && r->action.type == action_type::transition;
-    std::string label = "rule " + std::to_string(rs.priority);
-    if (r != nullptr && !r->description.empty()) label += ": " + r->description.substr(0, 32);
-    rule_rows.push_back({label,
-                         {transition ? 0.0 : double(rs.acted), transition ? double(rs.acted) : 0.0,
-                          double(rs.owned - rs.acted)},
-                         group_digits(rs.acted) + " of " + group_digits(rs.owned) + " owned"});
-  }
-  out += detail::bar_chart("rules", "Images each rule owns and acts on", rule_rows,
-                           {{"expire", "#c8372d", {}}, {"transition", "#a65fd0", {}},
-                            {"owned, kept", "#c9d3e6", {}}});
+  out += rule_bars("rules", "Images each rule owns and acts on", doc.policy, doc.result);
   out += "<table class=\"sortable\" id=\"rule-table\"><thead><tr><th class=\"n\">Priority</th>"
          "<th>Description</th><th>Selection</th><th>Limit</th><th>Action</th><th class=\"n\">Identified</th>"
          "<th class=\"n\">Owned</th><th class=\"n\">Acted on</th><th class=\"n\">Bytes</th></tr></thead><tbody>\n";
   for (const auto& rs : doc.result.rules) {
-    const rule* r = nullptr;
-    for (const auto& c : doc.policy.rules) {
-      if (c.priority == rs.priority) r = &c;
-    }
+    const rule* r = find_rule(doc.policy, rs.priority);
     if (r == nullptr) continue;
     fmt::format_to(it,
                    "<tr><td class=\"n\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
@@ -105,23 +192,146 @@ std::string render_preview_html(const preview_document& doc) {
   }
   out += "</tbody></table>\n";
 
-  out += "<h2>Affected images</h2>\n<p class=\"muted\">Click a column to sort.</p>\n";
+  const std::size_t affected = totals.expired.images + totals.transitioned.images;
+  out += "<h2>Affected images</h2>\n";
+  out += detail::listed_rows_note(max_rows, affected, "affected images");
   out += "<table class=\"sortable\" id=\"images\"><thead><tr><th>Pushed</th><th>Action</th>"
          "<th class=\"n\">Rule</th><th class=\"n\">Size</th><th>Digest</th><th>Tags</th></tr></thead><tbody>\n";
+  const explainer ex(doc.policy, doc.images, doc.now);
+  std::size_t listed = 0;
   for (const std::size_t i : doc.result.order) {
     const auto& d = doc.result.decisions[i];
     if (d.action == fate::keep) continue;
+    if (max_rows != 0 && listed == max_rows) break;
+    ++listed;
     const image& img = doc.images[i];
-    std::string tags;
-    for (std::size_t t = 0; t < img.tags.size(); ++t) tags += (t == 0 ? "" : ", ") + img.tags[t];
+    std::string why = join_lines(detail::explanation_lines(ex, i), 0, "");
+    if (!why.empty()) why.erase(0, 1);  // the first line's newline
+    fmt::format_to(it, "<tr>{}<td>{}</td><td class=\"n\">{}</td>{}{}{}</tr>\n", pushed_cell(img),
+                   d.action == fate::expire ? "EXPIRE" : "TRANSITION", d.owner ? std::to_string(*d.owner) : std::string(),
+                   size_cell(img),
+                   detail::explained_digest_cell(img.digest, why),
+                   tags_cell(img));
+  }
+  out += "</tbody></table>\n";
+  out += detail::html_page_end();
+  return out;
+}
+
+std::string render_diff_html(const diff_document& doc, std::size_t max_rows) {
+  const policy_diff& d = doc.diff;
+  const auto now = now_totals(doc.images, "now");
+  const auto old_totals = summarize(doc.images, d.before);
+  const auto new_totals = summarize(doc.images, d.after);
+  std::string out = detail::html_page_start("Lifecycle policy diff");
+  auto it = std::back_inserter(out);
+  fmt::format_to(it, "<p>At <code>{}</code>: {} images ({}); <strong>{}</strong> change fate.</p>\n",
+                 html_escape(format_timestamp(doc.now)), group_digits(doc.images.size()),
+                 human_bytes(now.standard.bytes + now.archive.bytes), group_digits(d.changes.size()));
+  out += "<table id=\"sides\"><thead><tr><th>Policy</th><th>File</th><th class=\"n\">Rules</th>"
+         "<th class=\"n\">Expire</th><th class=\"n\">Expired bytes</th><th class=\"n\">Transition</th>"
+         "<th class=\"n\">Transitioned bytes</th><th class=\"n\">Images after</th>"
+         "<th class=\"n\">Bytes after</th></tr></thead><tbody>\n";
+  const auto side_row = [&](std::string_view name, std::string_view file, const lifecycle_policy& p,
+                            const preview_totals& t) {
     fmt::format_to(it,
-                   "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\" data-v=\"{}\">{}</td>"
-                   "<td><code>{}</code></td><td>{}</td></tr>\n",
-                   html_escape(format_timestamp(img.pushed_at)),
-                   d.action == fate::expire ? "EXPIRE" : "TRANSITION",
-                   d.owner ? std::to_string(*d.owner) : std::string(), img.size_bytes,
-                   human_bytes(img.size_bytes), html_escape(img.digest),
-                   tags.empty() ? std::string("<em>untagged</em>") : html_escape(tags));
+                   "<tr><td>{}</td><td><code>{}</code></td><td class=\"n\">{}</td>"
+                   "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
+                   "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
+                   name, html_escape(file), p.rules.size(), group_digits(t.expired.images),
+                   human_bytes(t.expired.bytes), group_digits(t.transitioned.images),
+                   human_bytes(t.transitioned.bytes), group_digits(t.after.images),
+                   human_bytes(t.after.bytes));
+  };
+  side_row("old", doc.before_name, doc.before_policy, old_totals);
+  side_row("new", doc.after_name, doc.after_policy, new_totals);
+  out += "</tbody></table>\n";
+
+  out += "<h2>Before and after</h2>\n";
+  out += before_after_charts({now, after_totals(old_totals, "after the old policy"),
+                              after_totals(new_totals, "after the new policy")});
+
+  out += "<h2>Changes</h2>\n";
+  static constexpr std::string_view kind_colors[change_kind_count] = {
+      "#c8372d", "#2e8b57", "#a65fd0", "#2a9d8f", "#7b5fd0", "#e8711a", "#8a9bb0"};
+  std::vector<detail::bar_row> kind_rows;
+  std::vector<detail::chart_series> kind_series;
+  for (std::size_t k = 0; k < change_kind_count; ++k) {
+    const change_kind kind = all_change_kinds[k];
+    const change_total& t = d.total(kind);
+    std::vector<double> segments(change_kind_count, 0.0);
+    segments[k] = double(t.bytes);
+    kind_rows.push_back({std::string(describe(kind)), std::move(segments),
+                         group_digits(t.images) + (t.images == 1 ? " image, " : " images, ") +
+                             human_bytes(t.bytes)});
+    kind_series.push_back({std::string(describe(kind)), std::string(kind_colors[k]), {}});
+  }
+  out += detail::bar_chart("changes", "Bytes of the images of each kind of change", kind_rows,
+                           kind_series);
+  out += "<table class=\"sortable\" id=\"change-kinds\"><thead><tr><th>Kind</th><th>Code</th>"
+         "<th class=\"n\">Images</th><th class=\"n\">Bytes</th></tr></thead><tbody>\n";
+  for (const change_kind kind : all_change_kinds) {
+    const change_total& t = d.total(kind);
+    fmt::format_to(it,
+                   "<tr><td>{}</td><td><code>{}</code></td><td class=\"n\">{}</td>"
+                   "<td class=\"n\" data-v=\"{}\">{}</td></tr>\n",
+                   html_escape(describe(kind)), to_string(kind), t.images, t.bytes,
+                   human_bytes(t.bytes));
+  }
+  out += "</tbody></table>\n";
+
+  out += "<h2>Rules</h2>\n";
+  out += rule_bars("rules-old", "Old policy: images each rule owns and acts on", doc.before_policy,
+                   d.before);
+  out += rule_bars("rules-new", "New policy: images each rule owns and acts on", doc.after_policy,
+                   d.after);
+  out += "<p class=\"muted\">Rules are matched by priority; - = not in that policy.</p>\n";
+  out += "<table class=\"sortable\" id=\"rule-table\"><thead><tr><th class=\"n\">Priority</th>"
+         "<th>Old rule</th><th class=\"n\">Old owned</th><th class=\"n\">Old acted on</th>"
+         "<th>New rule</th><th class=\"n\">New owned</th><th class=\"n\">New acted on</th>"
+         "<th>Definition</th></tr></thead><tbody>\n";
+  std::vector<std::int64_t> priorities;
+  for (const auto& r : doc.before_policy.rules) priorities.push_back(r.priority);
+  for (const auto& r : doc.after_policy.rules) priorities.push_back(r.priority);
+  std::sort(priorities.begin(), priorities.end());
+  priorities.erase(std::unique(priorities.begin(), priorities.end()), priorities.end());
+  for (const std::int64_t priority : priorities) {
+    const rule* a = find_rule(doc.before_policy, priority);
+    const rule* b = find_rule(doc.after_policy, priority);
+    const std::string da = rule_definition(a);
+    const std::string db = rule_definition(b);
+    fmt::format_to(it, "<tr><td class=\"n\">{}</td><td>{}</td>{}<td>{}</td>{}<td>{}</td></tr>\n",
+                   priority, html_escape(da),
+                   rule_count_cells(doc.before_policy, d.before, priority), html_escape(db),
+                   rule_count_cells(doc.after_policy, d.after, priority),
+                   a == nullptr ? "added" : b == nullptr ? "removed" : da == db ? "same" : "changed");
+  }
+  out += "</tbody></table>\n";
+
+  out += "<h2>Changed images</h2>\n";
+  out += detail::listed_rows_note(max_rows, d.changes.size(), "changed images");
+  out += "<table class=\"sortable\" id=\"images\"><thead><tr><th>Pushed</th><th>Change</th>"
+         "<th>Old</th><th>New</th><th class=\"n\">Size</th><th>Digest</th><th>Tags</th></tr></thead>"
+         "<tbody>\n";
+  const explainer old_ex(doc.before_policy, doc.images, doc.now);
+  const explainer new_ex(doc.after_policy, doc.images, doc.now);
+  const std::size_t listed = max_rows == 0 ? d.changes.size() : std::min(max_rows, d.changes.size());
+  for (std::size_t k = 0; k < listed; ++k) {
+    const fate_change& c = d.changes[k];
+    const image& img = doc.images[c.image_index];
+    const auto old_why = detail::explanation_lines(old_ex, c.image_index);
+    const auto new_why = detail::explanation_lines(new_ex, c.image_index);
+    // The image's facts once, then each policy's fate and rules.
+    std::string why = old_why.empty() ? std::string() : old_why.front();
+    why += fmt::format("\nold policy ({}): {}{}", doc.before_name,
+                       old_why.size() > 1 ? old_why[1] : std::string(),
+                       join_lines(old_why, 2, "  "));
+    why += fmt::format("\nnew policy ({}): {}{}", doc.after_name,
+                       new_why.size() > 1 ? new_why[1] : std::string(),
+                       join_lines(new_why, 2, "  "));
+    fmt::format_to(it, "<tr>{}<td>{}</td><td>{}</td><td>{}</td>{}{}{}</tr>\n", pushed_cell(img),
+                   html_escape(describe(c.kind)), decision_text(c.before), decision_text(c.after),
+                   size_cell(img), detail::explained_digest_cell(img.digest, why), tags_cell(img));
   }
   out += "</tbody></table>\n";
   out += detail::html_page_end();

@@ -2,16 +2,23 @@
 #pragma once
 
 // Private pieces of the HTML reports: escaping, the page frame (inline CSS and the table-sorting
-// script), inline SVG charts. Output is well-formed XML as well as HTML.
+// script, with its self-test), inline SVG charts, explanations on demand. Output is well-formed
+// XML as well as HTML.
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include <ecrlp/explain.hpp>
+#include <ecrlp/explain_report.hpp>
+
 #include <fmt/format.h>
+
+#include "format_util.hpp"
 
 namespace ecrlp::detail {
 
@@ -67,6 +74,9 @@ svg.chart { display: block; margin: 0.5em 0 1em 0; }
 svg.chart text { font-size: 11px; fill: #334; }
 .legend span { display: inline-block; margin-right: 1.2em; }
 .legend i { display: inline-block; width: 0.9em; height: 0.9em; margin-right: 0.3em; vertical-align: -0.1em; }
+details summary { cursor: pointer; white-space: nowrap; } table.sortable td { vertical-align: top; }
+details pre.why { font-size: 0.85em; margin: 0.3em 0 0.5em 0; padding: 0.4em 0.6em; background: #f6f7fb;
+  border-left: 3px solid #c9d3e6; white-space: pre-wrap; max-width: 60em; }
 </style>
 </head>
 <body>
@@ -77,12 +87,23 @@ svg.chart text { font-size: 11px; fill: #334; }
 }
 
 /// The table-sorting script and the closing tags.
+///
+/// Self-test (for the browser tests only): when the page is opened with the fragment
+/// `#ecrlp-selftest`, the script clicks every heading of every sortable table twice (ascending,
+/// then descending) with element.click(), and appends `<pre id="ecrlp-selftest">` holding, as
+/// JSON, per table and column the sort keys of the rows before the clicks and after each click.
+/// `chromium --headless --dump-dom 'file://...#ecrlp-selftest'` prints it. Without that exact
+/// fragment the self-test does nothing.
 [[nodiscard]] inline std::string html_page_end() {
   return R"(<script>
 //<![CDATA[
 (function () {
   function key(cell) { var v = cell.getAttribute('data-v'); return v === null ? cell.textContent : v; }
-  document.querySelectorAll('table.sortable').forEach(function (table) {
+  function keys(table, col) {
+    return Array.prototype.map.call(table.tBodies[0].rows, function (r) { return key(r.cells[col]); });
+  }
+  var tables = document.querySelectorAll('table.sortable');
+  tables.forEach(function (table) {
     var heads = table.tHead.rows[0].cells;
     Array.prototype.forEach.call(heads, function (th, col) {
       th.addEventListener('click', function () {
@@ -101,6 +122,24 @@ svg.chart text { font-size: 11px; fill: #334; }
       });
     });
   });
+  if (window.location.hash !== '#ecrlp-selftest') return;
+  var report = [];
+  tables.forEach(function (table) {
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, col) {
+      var entry = { table: table.id, column: col, heading: th.textContent, before: keys(table, col) };
+      th.click();
+      entry.first = th.getAttribute('data-dir');
+      entry.asc = keys(table, col);
+      th.click();
+      entry.second = th.getAttribute('data-dir');
+      entry.desc = keys(table, col);
+      report.push(entry);
+    });
+  });
+  var pre = document.createElement('pre');
+  pre.id = 'ecrlp-selftest';
+  pre.textContent = JSON.stringify(report);
+  document.body.appendChild(pre);
 })();
 //]]>
 </script>
@@ -249,6 +288,63 @@ struct bar_row {
   out += "</svg>\n";
   out += chart_legend(segments);
   return out;
+}
+
+/// The sentence above a table of images that lists at most `max_rows` of `total` (0 = all),
+/// stating the cap: "The 1,000 oldest of 4,321 affected images are listed (at most 1,000 rows, each
+/// with its explanation) ..." or "All 12 affected images are listed (at most 1,000 rows ...) ...".
+[[nodiscard]] inline std::string listed_rows_note(std::size_t max_rows, std::size_t total,
+                                                  std::string_view noun) {
+  std::string out = "<p class=\"muted\" id=\"rows-note\">";
+  const std::string cap =
+      max_rows == 0 ? std::string("every row, each with its explanation: no limit was set")
+                    : "at most " + group_digits(max_rows) + " rows, each with its explanation";
+  if (max_rows != 0 && max_rows < total) {
+    out += fmt::format("The {} oldest of {} {} are listed ({}); sorting reorders the listed rows "
+                       "only. ",
+                       group_digits(max_rows), group_digits(total), html_escape(noun), cap);
+  } else {
+    out += fmt::format("All {} {} are listed ({}). ", group_digits(total), html_escape(noun), cap);
+  }
+  out += "Click a column heading to sort; click a digest for the explanation of the image's fate, "
+         "as <code>ecrlp explain</code> gives it.</p>\n";
+  return out;
+}
+
+/// The explanation of image `image_index` as `ecrlp explain` writes it (write_explain_text),
+/// without the heading and the digest line, and with two spaces less indentation: first the
+/// image's facts (times, status, size, tags), then the fate, then one line per rule.
+[[nodiscard]] inline std::vector<std::string> explanation_lines(const explainer& ex,
+                                                                std::size_t image_index) {
+  std::ostringstream text;
+  const std::size_t which[] = {image_index};
+  write_explain_text(text, ex, which);
+  const std::string s = text.str();
+  std::vector<std::string> lines;
+  // Heading, blank line, digest line, then the image's lines (indented by two spaces).
+  std::size_t at = s.find("\n\n");
+  at = at == std::string::npos ? s.size() : s.find('\n', at + 2);
+  while (at != std::string::npos && at + 1 < s.size()) {
+    const std::size_t end = s.find('\n', at + 1);
+    std::string_view line(s.data() + at + 1, (end == std::string::npos ? s.size() : end) - at - 1);
+    if (line.starts_with("  ")) line.remove_prefix(2);
+    lines.emplace_back(line);
+    at = end;
+  }
+  return lines;
+}
+
+/// A table cell showing `digest` (its first 19 characters, "sha256:" and 12 hex digits) that
+/// expands (a <details> element) to the full digest and `explanation` (text, escaped here). The
+/// cell sorts by the full digest.
+[[nodiscard]] inline std::string explained_digest_cell(std::string_view digest,
+                                                       std::string_view explanation) {
+  constexpr std::size_t shown = 19;
+  return fmt::format(
+      "<td data-v=\"{0}\"><details><summary><code>{1}{2}</code></summary><pre class=\"why\">{0}\n{3}"
+      "</pre></details></td>",
+      html_escape(digest), html_escape(digest.substr(0, shown)),
+      digest.size() > shown ? "\u2026" : "", html_escape(explanation));
 }
 
 }  // namespace ecrlp::detail

@@ -326,3 +326,6 @@ ecrlp_html_test(simulate_html "images-over-time;bytes-over-time;rules" simulate 
                 --watch rel-2.0 --format html)
 ecrlp_html_test(preview_html "before-after-images;before-after-bytes;before-after-findings;rules"
                 preview ${SIM} --now 2025-03-15T00:00:00Z --format html)
+ecrlp_html_test(diff_html "before-after-images;before-after-bytes;before-after-findings;changes;rules-old;rules-new"
+                diff --policy ${EXPLAIN_DIR}/policy.json --policy ${EXPLAIN_DIR}/policy-new.json
+                --images ${EXPLAIN_DIR}/images.json --now 2025-01-31T00:00:00Z --format html)

@@ -6,16 +6,34 @@
 /// The markup is also well-formed XML (every element closed, the script in a CDATA section), so
 /// that XML tools can check it.
 
+#include <cstddef>
 #include <string>
 
+#include <ecrlp/explain_report.hpp>
 #include <ecrlp/report.hpp>
 #include <ecrlp/simulate_report.hpp>
 
 namespace ecrlp {
 
+/// How many rows the image tables of the preview and diff pages list by default. Each listed
+/// row carries the explanation of its image (about a line per rule), so the cap keeps the page
+/// small whatever the size of the repository; the page states it.
+inline constexpr std::size_t html_default_max_rows = 1000;
+
 /// A preview: before/after totals (images, bytes, findings) as bars, per-rule bars (images acted
-/// on, owned), and a sortable table of the affected images.
-[[nodiscard]] std::string render_preview_html(const preview_document& doc);
+/// on, owned), and a sortable table of the affected images, oldest first, at most `max_rows` of
+/// them (0 = all). Each row expands (a <details> element) to the explanation of the image's fate,
+/// as `ecrlp explain` gives it.
+[[nodiscard]] std::string render_preview_html(const preview_document& doc,
+                                              std::size_t max_rows = html_default_max_rows);
+
+/// A diff of two policies: both policies' summaries, before/after bars (images, bytes, findings)
+/// for the repository now, after the old policy and after the new one, per-rule bars of each
+/// side, the kinds of change with their images and bytes, the rules of both sides, and a sortable
+/// table of the changed images, oldest first, at most `max_rows` of them (0 = all). Each row
+/// expands to the explanations of the image's fate under the old and the new policy.
+[[nodiscard]] std::string render_diff_html(const diff_document& doc,
+                                           std::size_t max_rows = html_default_max_rows);
 
 /// A simulation: images and bytes over time by storage class (stacked areas), per-rule bars, the
 /// watched images' stories, and sortable tables of the steps with changes and of the images

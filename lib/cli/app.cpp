@@ -23,7 +23,7 @@ Usage:
   ecrlp explain --policy FILE --images FILE [--images FILE ...] [--now TIME]
                 [--image DIGEST_OR_TAG ...] [--format text|json]
   ecrlp diff --policy OLD --policy NEW --images FILE [--images FILE ...] [--now TIME]
-             [--format table|json|csv]
+             [--format table|json|csv|html] [--max-rows N]
   ecrlp lint POLICY [--images FILE ...] [--now TIME] [--format text|json]
              [--fail-on warning|error] [--max-remove-percent N]
   ecrlp simulate --policy FILE --images FILE [--images FILE ...] --from TIME --to TIME

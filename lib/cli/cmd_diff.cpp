@@ -3,7 +3,9 @@
 
 #include <ecrlp/diff.hpp>
 #include <ecrlp/explain_report.hpp>
+#include <ecrlp/html_report.hpp>
 
+#include <charconv>
 #include <ostream>
 
 #include "app.hpp"
@@ -28,6 +30,10 @@ Options:
   --format FORMAT      table (default): a report for a person.
                        json: totals per kind of change and rule, and the changed images.
                        csv: one row per changed image.
+                       html: one self-contained page: both policies' summaries, before/after
+                             and per-rule charts, the kinds of change, and a sortable table of
+                             the changed images, each expanding to its explanations.
+  --max-rows N         html only: list at most N changed images (default 1000; 0 = all).
   -h, --help           Show this help.
 
 Exit status: 0 success (whether or not anything changes), 1 invalid policy or inventory,
@@ -37,7 +43,8 @@ Exit status: 0 success (whether or not anything changes), 1 invalid policy or in
 }  // namespace
 
 int cmd_diff(std::span<const std::string_view> args, std::ostream& out, std::ostream& err) {
-  static constexpr option_spec specs[] = {{"policy", true}, {"images", true}, {"now"}, {"format"}};
+  static constexpr option_spec specs[] = {{"policy", true}, {"images", true}, {"now"}, {"format"},
+                                          {"max-rows"}};
   command_line cl;
   if (auto e = parse_command_line(args, specs, cl)) return usage_error(err, "diff", *e);
   if (cl.help) {
@@ -54,7 +61,17 @@ int cmd_diff(std::span<const std::string_view> args, std::ostream& out, std::ost
   const auto image_paths = cl.all("images");
   if (image_paths.empty()) return usage_error(err, "diff", "--images FILE is required");
   const auto format = cl.get("format");
-  if (auto e = check_format(format, {"table", "json", "csv"})) return usage_error(err, "diff", *e);
+  if (auto e = check_format(format, {"table", "json", "csv", "html"})) {
+    return usage_error(err, "diff", *e);
+  }
+  std::size_t max_rows = html_default_max_rows;
+  if (const auto m = cl.get("max-rows")) {
+    const auto* end = m->data() + m->size();
+    const auto [p, ec] = std::from_chars(m->data(), end, max_rows);
+    if (ec != std::errc{} || p != end) {
+      return usage_error(err, "diff", "--max-rows takes a whole number, not '" + *m + "'");
+    }
+  }
   const auto now = now_option(cl, "diff", err);
   if (!now) return exit_usage;
 
@@ -72,6 +89,8 @@ int cmd_diff(std::span<const std::string_view> args, std::ostream& out, std::ost
     out << render_diff_table(doc);
   } else if (*format == "json") {
     out << render_diff_json(doc);
+  } else if (*format == "html") {
+    out << render_diff_html(doc, max_rows);
   } else {
     out << render_diff_csv(doc);
   }
