@@ -152,11 +152,14 @@ struct policy_diff {
 }
 
 /// Evaluates `old_policy` and `new_policy` over the same images at the same instant and compares.
+/// The images are sorted and indexed once (prepared_inventory) for both evaluations.
 [[nodiscard]] inline policy_diff diff(const lifecycle_policy& old_policy,
                                       const lifecycle_policy& new_policy,
                                       std::span<const image> images,
                                       const evaluation_options& options) {
-  return diff(evaluate(old_policy, images, options), evaluate(new_policy, images, options), images);
+  const prepared_inventory prepared(images);
+  return diff(evaluate(old_policy, prepared, options), evaluate(new_policy, prepared, options),
+              images);
 }
 
 }  // namespace ecrlp
