@@ -6,6 +6,12 @@
 #include <ecrlp/html_report.hpp>
 #include <ecrlp/time.hpp>
 
+// Before anything that may include <iomanip> or <filesystem> (see lib/report.cpp).
+#include "html_util.hpp"
+
+#include <ecrlp/impact.hpp>
+#include <ecrlp/in_use.hpp>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -17,7 +23,6 @@
 #include <vector>
 
 #include "format_util.hpp"
-#include "html_util.hpp"
 
 namespace ecrlp {
 namespace {
@@ -153,6 +158,130 @@ std::string rule_count_cells(const lifecycle_policy& p, const evaluation_result&
   return fmt::format("<td class=\"n\">{}</td><td class=\"n\">{}</td>", it->owned, it->acted);
 }
 
+constexpr std::string_view in_use_color = "#b3261e";
+
+/// The in-use panel, first on the page: every violation, or that none was found
+/// (docs/in-use.md#reports).
+std::string in_use_panel(const preview_document& doc, const std::vector<bool>& in_use) {
+  const auto violations = detail::view_of(doc.violations);
+  const auto refs = detail::view_of(doc.in_use_refs);
+  const auto running = static_cast<std::size_t>(std::count(in_use.begin(), in_use.end(), true));
+  std::string out;
+  auto it = std::back_inserter(out);
+  if (violations.empty()) {
+    fmt::format_to(it,
+                   "<div id=\"in-use\" style=\"border:2px solid #2e8b57;background:#eef8f1;"
+                   "padding:0.3em 1em;margin:1em 0\"><p><strong>In use:</strong> {} running "
+                   "image{}; none is expired or transitioned.</p></div>\n",
+                   group_digits(running), running == 1 ? "" : "s");
+    return out;
+  }
+  fmt::format_to(it,
+                 "<div id=\"in-use\" style=\"border:2px solid {0};background:#fdf0ef;"
+                 "padding:0.3em 1em;margin:1em 0\">\n<h2 style=\"margin-top:0.5em;border:none;"
+                 "color:{0}\">IN USE: {1} of {2} running image{3} would be removed</h2>\n",
+                 in_use_color, group_digits(violations.size()), group_digits(running),
+                 running == 1 ? "" : "s");
+  out += "<table class=\"sortable\" id=\"in-use-violations\"><thead><tr><th>Action</th>"
+         "<th class=\"n\">Rule</th><th>Digest</th><th>Tags</th><th>Pushed</th>"
+         "<th class=\"n\">Size</th><th>In use as</th></tr></thead><tbody>\n";
+  for (const auto& v : violations) {
+    if (v.image_index >= doc.images.size()) continue;
+    const image& img = doc.images[v.image_index];
+    std::string as;
+    for (const auto& g : detail::reference_groups(refs, v.refs, 10)) {
+      as += (as.empty() ? "" : "<br />") + html_escape(g);
+    }
+    for (const std::size_t t : v.through) {
+      if (t >= doc.images.size()) continue;
+      as += (as.empty() ? "" : "<br />") + std::string("through index <code>") +
+            html_escape(doc.images[t].digest) + "</code>";
+    }
+    fmt::format_to(it,
+                   "<tr><td>{}{}</td><td class=\"n\">{}</td><td data-v=\"{}\"><code title=\"{}\">"
+                   "{}{}</code></td>{}{}{}<td style=\"word-break:break-all\">{}</td></tr>\n",
+                   v.action == fate::transition ? "TRANSITION" : "EXPIRE",
+                   v.related == relation::referrer ? " (with its subject)" : "", v.rule_priority,
+                   html_escape(img.digest), html_escape(img.digest),
+                   html_escape(std::string_view(img.digest).substr(0, 19)),
+                   img.digest.size() > 19 ? "\u2026" : "", tags_cell(img), pushed_cell(img),
+                   size_cell(img), as);
+  }
+  out += "</tbody></table>\n</div>\n";
+  return out;
+}
+
+/// The impact section: figures, cost and findings before and after as bars, per-rule table
+/// (docs/impact.md#reports).
+std::string impact_section(const impact& im) {
+  using detail::dollars_text;
+  std::string out = "<h2>Impact</h2>\n";
+  auto it = std::back_inserter(out);
+  fmt::format_to(it,
+                 "<p id=\"impact-summary\">Bytes freed: <strong>{}</strong> ({} bytes, {} "
+                 "image{}). Monthly storage cost: <strong>{}</strong> before, <strong>{}</strong> "
+                 "after, saving <strong>{}</strong>.",
+                 human_bytes(im.bytes_freed()), group_digits(im.bytes_freed()),
+                 group_digits(im.expired.images), im.expired.images == 1 ? "" : "s",
+                 dollars_text(im.monthly_cost_before()), dollars_text(im.monthly_cost_after()),
+                 dollars_text(im.monthly_saving()));
+  if (im.transitioned.images > 0) {
+    fmt::format_to(it,
+                   " Archive minimum charge: <strong>{}</strong> once, for {} transitioned ({} "
+                   "days at the archive price, even if deleted or restored sooner).",
+                   dollars_text(im.archive_minimum_charge()), human_bytes(im.transitioned.bytes),
+                   im.prices.archive_minimum_days);
+  }
+  fmt::format_to(it, "</p>\n<p class=\"muted\">Prices (USD): {}. Bytes are sums of "
+                     "imageSizeInBytes: an upper bound of what is billed.</p>\n",
+                 html_escape(detail::prices_text(im.prices)));
+  const auto cost = [&](const storage_bytes& b) {
+    return std::vector<double>{
+        monthly_cost(b.standard, im.prices.standard_per_gb_month, im.prices.bytes_per_gb),
+        monthly_cost(b.archive, im.prices.archive_per_gb_month, im.prices.bytes_per_gb)};
+  };
+  out += detail::bar_chart(
+      "impact-cost", "Monthly storage cost before and after (USD)",
+      {{"before", cost(im.before_bytes), dollars_text(im.monthly_cost_before())},
+       {"after", cost(im.after_bytes), dollars_text(im.monthly_cost_after())}},
+      {{"standard", "#3b6fd8", {}}, {"archive", "#a65fd0", {}}});
+  const auto severities = [](const finding_counts& f) {
+    return std::vector<double>{double(f.critical), double(f.high),          double(f.medium),
+                               double(f.low),      double(f.informational), double(f.undefined)};
+  };
+  out += detail::bar_chart(
+      "impact-findings", "Scan findings by severity before and after",
+      {{"before", severities(im.before.findings), group_digits(im.before.findings.total()) + " findings"},
+       {"after", severities(im.after.findings), group_digits(im.after.findings.total()) + " findings"},
+       {"removed", severities(im.expired.findings),
+        group_digits(im.expired.findings.total()) + " findings"}},
+      {{"critical", "#b3261e", {}},
+       {"high", "#e8711a", {}},
+       {"medium", "#e0b400", {}},
+       {"low", "#8a9bb0", {}},
+       {"informational", "#b8c4d6", {}},
+       {"undefined", "#dde3ec", {}}});
+  out += "<table class=\"sortable\" id=\"impact-rules\"><thead><tr><th class=\"n\">Rule</th>"
+         "<th class=\"n\">Expired</th><th class=\"n\">Bytes freed</th>"
+         "<th class=\"n\">Transitioned</th><th class=\"n\">Bytes archived</th>"
+         "<th class=\"n\">Saving a month</th><th class=\"n\">Findings removed</th></tr></thead>"
+         "<tbody>\n";
+  for (const rule_impact& r : im.rules) {
+    const double saving = r.monthly_saving(im.prices);
+    fmt::format_to(it,
+                   "<tr><td class=\"n\">{}</td><td class=\"n\">{}</td>"
+                   "<td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\">{}</td>"
+                   "<td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td>"
+                   "<td class=\"n\">{}</td></tr>\n",
+                   r.priority, r.expired.images, r.expired.bytes, human_bytes(r.expired.bytes),
+                   r.transitioned.images, r.transitioned.bytes, human_bytes(r.transitioned.bytes),
+                   to_cents(saving), html_escape(dollars_text(saving)),
+                   r.expired.findings.total());
+  }
+  out += "</tbody></table>\n";
+  return out;
+}
+
 }  // namespace
 
 std::string render_preview_html(const preview_document& doc, std::size_t max_rows) {
@@ -161,6 +290,13 @@ std::string render_preview_html(const preview_document& doc, std::size_t max_row
   if (!doc.repository_name.empty()) title += " of " + std::string(doc.repository_name);
   std::string out = detail::html_page_start(title);
   auto it = std::back_inserter(out);
+  const bool with_in_use = doc.has_in_use();
+  std::vector<bool> in_use;
+  if (with_in_use) {
+    in_use = detail::in_use_flags(doc.images.size(), detail::view_of(doc.in_use),
+                                  detail::view_of(doc.violations));
+    out += in_use_panel(doc, in_use);
+  }
   fmt::format_to(it,
                  "<p>At <code>{}</code>: {} images ({}) evaluated against {} rules. "
                  "<strong>{}</strong> expire ({}), <strong>{}</strong> move to archive ({}).</p>\n",
@@ -171,6 +307,7 @@ std::string render_preview_html(const preview_document& doc, std::size_t max_row
 
   out += "<h2>Before and after</h2>\n";
   out += before_after_charts({now_totals(doc.images, "before"), after_totals(totals, "after")});
+  if (doc.impact != nullptr) out += impact_section(*doc.impact);
 
   out += "<h2>Rules</h2>\n";
   out += rule_bars("rules", "Images each rule owns and acts on", doc.policy, doc.result);
@@ -207,8 +344,27 @@ std::string render_preview_html(const preview_document& doc, std::size_t max_row
     const image& img = doc.images[i];
     std::string why = join_lines(detail::explanation_lines(ex, i), 0, "");
     if (!why.empty()) why.erase(0, 1);  // the first line's newline
+    const std::string_view action = d.action == fate::expire ? "EXPIRE" : "TRANSITION";
+    if (with_in_use && in_use[i]) {
+      const auto matches = detail::view_of(doc.in_use);
+      if (i < matches.size()) {
+        for (const auto& g : detail::reference_groups(detail::view_of(doc.in_use_refs), matches[i].refs, 10)) {
+          why += "\nin use as " + g;
+        }
+        for (const std::size_t t : matches[i].through) {
+          if (t < doc.images.size()) why += "\nin use through index " + doc.images[t].digest;
+        }
+      }
+      fmt::format_to(it,
+                     "<tr class=\"in-use\" style=\"background:#fdf0ef\">{}<td data-v=\"{}\">{} "
+                     "<strong style=\"color:{}\">IN USE</strong></td><td class=\"n\">{}</td>{}{}{}</tr>\n",
+                     pushed_cell(img), action, action, in_use_color,
+                     d.owner ? std::to_string(*d.owner) : std::string(), size_cell(img),
+                     detail::explained_digest_cell(img.digest, why), tags_cell(img));
+      continue;
+    }
     fmt::format_to(it, "<tr>{}<td>{}</td><td class=\"n\">{}</td>{}{}{}</tr>\n", pushed_cell(img),
-                   d.action == fate::expire ? "EXPIRE" : "TRANSITION", d.owner ? std::to_string(*d.owner) : std::string(),
+                   action, d.owner ? std::to_string(*d.owner) : std::string(),
                    size_cell(img),
                    detail::explained_digest_cell(img.digest, why),
                    tags_cell(img));

@@ -8,13 +8,17 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <ecrlp/explain.hpp>
 #include <ecrlp/explain_report.hpp>
+#include <ecrlp/impact.hpp>
+#include <ecrlp/in_use.hpp>
 
 #include <fmt/format.h>
 
@@ -345,6 +349,103 @@ struct bar_row {
       "</pre></details></td>",
       html_escape(digest), html_escape(digest.substr(0, shown)),
       digest.size() > shown ? "\u2026" : "", html_escape(explanation));
+}
+
+// ---- In use and impact: text shared by the table, JSON and HTML renderers of a preview -------
+// (and usable by a registry's renderers). Plain text; escape it for HTML.
+
+/// Dollars as "$1,234.56" (whole cents, rounded half away from zero; "-$0.30" below zero).
+[[nodiscard]] inline std::string dollars_text(double dollars) {
+  const std::int64_t cents = to_cents(dollars);
+  const std::uint64_t magnitude =
+      cents < 0 ? std::uint64_t(0) - static_cast<std::uint64_t>(cents) : static_cast<std::uint64_t>(cents);
+  return fmt::format("{}${}.{:02}", cents < 0 ? "-" : "", group_digits(magnitude / 100),
+                     magnitude % 100);
+}
+
+/// A price per GB-month as "$0.10" (at least two decimals, at most four: "$0.0125").
+[[nodiscard]] inline std::string price_text(double per_gb_month) {
+  std::string s = fmt::format("{:.4f}", per_gb_month);
+  const std::size_t dot = s.find('.');
+  while (dot != std::string::npos && s.size() > dot + 3 && s.back() == '0') s.pop_back();
+  return "$" + s;
+}
+
+/// "standard $0.10, archive $0.10 per GB-month (GB = 2^30 bytes)": the prices of an impact.
+[[nodiscard]] inline std::string prices_text(const storage_prices& p) {
+  const std::string gb = p.bytes_per_gb == (std::uint64_t{1} << 30) ? std::string("2^30")
+                                                                      : group_digits(p.bytes_per_gb);
+  return fmt::format("standard {}, archive {} per GB-month (GB = {} bytes)",
+                     price_text(p.standard_per_gb_month), price_text(p.archive_per_gb_month), gb);
+}
+
+/// Where an in-use reference was read: "pods.json:12:7", "running.txt:3:1" ("pods.json" alone
+/// when the place is unknown).
+[[nodiscard]] inline std::string reference_place(const in_use_ref& r) {
+  std::string out = r.source.empty() ? std::string("<in-use>") : r.source;
+  if (r.line != 0) out += fmt::format(":{}:{}", r.line, r.column);
+  return out;
+}
+
+/// The references `which` (indices into `refs`; out-of-range ones are skipped) grouped by their
+/// text, in order of first appearance: "app:v1 (running.txt:3:1)", "app:v2 (200 references,
+/// first pods.json:4:9)"; at most `max_groups` of them, then "and N more" (0 = all).
+[[nodiscard]] inline std::vector<std::string> reference_groups(std::span<const in_use_ref> refs,
+                                                               std::span<const std::size_t> which,
+                                                               std::size_t max_groups = 0) {
+  struct group {
+    std::size_t first;
+    std::size_t count;
+  };
+  std::vector<group> groups;
+  std::unordered_map<std::string_view, std::size_t> group_of;  // text -> position in groups
+  for (const std::size_t r : which) {
+    if (r >= refs.size()) continue;
+    const auto [it, fresh] = group_of.try_emplace(refs[r].text, groups.size());
+    if (fresh) {
+      groups.push_back({r, 1});
+    } else {
+      ++groups[it->second].count;
+    }
+  }
+  std::vector<std::string> out;
+  for (const group& g : groups) {
+    if (max_groups != 0 && out.size() == max_groups) {
+      out.push_back(fmt::format("and {} more", group_digits(groups.size() - max_groups)));
+      break;
+    }
+    const in_use_ref& r = refs[g.first];
+    out.push_back(g.count == 1 ? fmt::format("{} ({})", r.text, reference_place(r))
+                               : fmt::format("{} ({} references, first {})", r.text,
+                                             group_digits(g.count), reference_place(r)));
+  }
+  return out;
+}
+
+/// "EXPIRE by rule 2", "TRANSITION by rule 1, with its subject" (a referrer following its
+/// subject): what removes an in-use image.
+[[nodiscard]] inline std::string violation_action_text(const in_use_violation& v) {
+  return fmt::format("{} by rule {}{}", v.action == fate::transition ? "TRANSITION" : "EXPIRE",
+                     v.rule_priority, v.related == relation::referrer ? ", with its subject" : "");
+}
+
+/// The vector `v` points to, or nothing (the optional members of a preview_document).
+template <class T>
+[[nodiscard]] std::span<const T> view_of(const std::vector<T>* v) noexcept {
+  return v == nullptr ? std::span<const T>() : std::span<const T>(*v);
+}
+
+/// Per image: whether it is in use, from a preview's matches and violations (either may be
+/// empty; indices beyond `image_count` are ignored).
+[[nodiscard]] inline std::vector<bool> in_use_flags(std::size_t image_count,
+                                                    std::span<const in_use_match> matches,
+                                                    std::span<const in_use_violation> violations) {
+  std::vector<bool> out(image_count, false);
+  for (std::size_t i = 0; i < matches.size() && i < image_count; ++i) out[i] = matches[i].in_use();
+  for (const auto& v : violations) {
+    if (v.image_index < image_count) out[v.image_index] = true;
+  }
+  return out;
 }
 
 }  // namespace ecrlp::detail

@@ -1,6 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include <ecrlp/report.hpp>
 
+// First: lint.hpp (through html_util.hpp) calls its own unqualified quoted(std::string_view)
+// with std::string arguments, which std::quoted wins by ADL once <iomanip> is included (as
+// <filesystem>, through in_use.hpp, does).
+#include "html_util.hpp"
+
+#include <ecrlp/impact.hpp>
+#include <ecrlp/in_use.hpp>
 #include <ecrlp/version.hpp>
 
 #include <fmt/format.h>
@@ -69,6 +76,20 @@ class json_writer {
     const auto [end, ec] = std::to_chars(std::begin(digits), std::end(digits), v);
     (void)ec;  // 24 characters hold any 64-bit integer
     out_.append(digits, static_cast<std::size_t>(end - digits));
+    return *this;
+  }
+
+  /// A floating-point number as nlohmann prints it (shortest form that reads back; null when
+  /// not finite).
+  json_writer& real(double v) {
+    element();
+    out_.append(ordered_json(v).dump());
+    return *this;
+  }
+
+  json_writer& boolean(bool v) {
+    element();
+    out_.append(v ? "true" : "false");
     return *this;
   }
 
@@ -207,6 +228,185 @@ std::string csv_field(std::string_view v) {
 
 std::string_view action_api(fate f) { return f == fate::transition ? "TRANSITION" : "EXPIRE"; }
 
+/// `"action": {"type": ..., "targetStorageClass": "ARCHIVE"}` as previewResults write it.
+void action_json(json_writer& w, fate f) {
+  w.key("action").begin_object();
+  w.key("type").string(action_api(f));
+  if (f == fate::transition) w.key("targetStorageClass").string("ARCHIVE");
+  w.end_object();
+}
+
+void image_tags_json(json_writer& w, const image& img) {
+  if (img.tags.empty()) return;
+  w.key("imageTags").begin_array();
+  for (const auto& tag : img.tags) w.string(tag);
+  w.end_array();
+}
+
+/// One element of ecrlpInUseViolations (docs/in-use.md#reports).
+void violation_json(json_writer& w, const preview_document& doc, const in_use_violation& v) {
+  const auto refs = detail::view_of(doc.in_use_refs);
+  const image& img = doc.images[v.image_index];
+  w.begin_object();
+  image_tags_json(w, img);
+  w.key("imageDigest").string(img.digest);
+  w.key("imagePushedAt").timestamp(img.pushed_at);
+  w.key("imageSizeInBytes").number(img.size_bytes);
+  action_json(w, v.action);
+  w.key("appliedRulePriority").number(v.rule_priority);
+  if (v.related != relation::none) w.key("relation").string(to_string(v.related));
+  w.key("storageClass").string(storage_class_api(img));
+  w.key("references").begin_array();
+  for (const std::size_t r : v.refs) {
+    if (r >= refs.size()) continue;
+    const in_use_ref& ref = refs[r];
+    w.begin_object();
+    w.key("reference").string(ref.text);
+    w.key("source").string(ref.source);
+    if (!ref.pointer.empty()) w.key("pointer").string(ref.pointer);
+    if (ref.line != 0) {
+      w.key("line").number(ref.line);
+      w.key("column").number(ref.column);
+    }
+    w.end_object();
+  }
+  w.end_array();
+  if (!v.through.empty()) {
+    w.key("throughIndexes").begin_array();
+    for (const std::size_t t : v.through) {
+      if (t >= doc.images.size()) continue;
+      w.begin_object();
+      image_tags_json(w, doc.images[t]);
+      w.key("imageDigest").string(doc.images[t].digest);
+      w.end_object();
+    }
+    w.end_array();
+  }
+  w.end_object();
+}
+
+/// Dollars rounded to whole cents, as a JSON number (12.34).
+double json_dollars(double dollars) { return static_cast<double>(to_cents(dollars)) / 100.0; }
+
+void storage_bytes_json(json_writer& w, const storage_bytes& b) {
+  w.begin_object();
+  w.key("standard").number(b.standard);
+  w.key("archive").number(b.archive);
+  w.end_object();
+}
+
+/// ecrlpReport.impact (docs/impact.md#reports).
+void impact_json(json_writer& w, const impact& im) {
+  w.begin_object();
+  w.key("currency").string("USD");
+  w.key("prices").begin_object();
+  w.key("standardPerGbMonth").real(im.prices.standard_per_gb_month);
+  w.key("archivePerGbMonth").real(im.prices.archive_per_gb_month);
+  w.key("archiveMinimumDays").number(im.prices.archive_minimum_days);
+  w.key("bytesPerGb").number(im.prices.bytes_per_gb);
+  w.end_object();
+  w.key("bytesFreed").number(im.bytes_freed());
+  w.key("monthlyCostBefore").real(json_dollars(im.monthly_cost_before()));
+  w.key("monthlyCostAfter").real(json_dollars(im.monthly_cost_after()));
+  w.key("monthlySaving").real(json_dollars(im.monthly_saving()));
+  w.key("archiveMinimumCharge").real(json_dollars(im.archive_minimum_charge()));
+  totals_json(w.key("before"), im.before);
+  storage_bytes_json(w.key("beforeBytes"), im.before_bytes);
+  totals_json(w.key("expired"), im.expired);
+  totals_json(w.key("transitioned"), im.transitioned);
+  totals_json(w.key("after"), im.after);
+  storage_bytes_json(w.key("afterBytes"), im.after_bytes);
+  w.key("rules").begin_array();
+  for (const rule_impact& r : im.rules) {
+    w.begin_object();
+    w.key("rulePriority").number(r.priority);
+    totals_json(w.key("expired"), r.expired);
+    storage_bytes_json(w.key("expiredBytes"), r.expired_bytes);
+    totals_json(w.key("transitioned"), r.transitioned);
+    w.key("monthlySaving").real(json_dollars(r.monthly_saving(im.prices)));
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+}
+
+/// The table's "IN USE" block, first in the report: every violation with its digest, tags,
+/// action, rule and references (docs/in-use.md#reports).
+void violations_table(std::back_insert_iterator<std::string> it, const preview_document& doc,
+                      const std::vector<bool>& in_use) {
+  using detail::group_digits;
+  const auto running = static_cast<std::size_t>(std::count(in_use.begin(), in_use.end(), true));
+  const auto violations = detail::view_of(doc.violations);
+  if (violations.empty()) {
+    fmt::format_to(it, "In use: {} running image{}; none is expired or transitioned.\n\n",
+                   group_digits(running), running == 1 ? "" : "s");
+    return;
+  }
+  fmt::format_to(it, "IN USE - would be removed: {} of {} running image{}\n",
+                 group_digits(violations.size()), group_digits(running),
+                 running == 1 ? "" : "s");
+  for (const auto& v : violations) {
+    if (v.image_index >= doc.images.size()) continue;
+    const image& img = doc.images[v.image_index];
+    fmt::format_to(it, "  {}: {}\n", detail::violation_action_text(v), img.digest);
+    fmt::format_to(it, "      tags: {}; pushed {}; {}\n",
+                   img.tags.empty() ? std::string("<untagged>") : join_tags(img.tags, ", "),
+                   format_timestamp(img.pushed_at), detail::human_bytes(img.size_bytes));
+    const auto groups = detail::reference_groups(detail::view_of(doc.in_use_refs), v.refs, 5);
+    if (!groups.empty()) {
+      fmt::format_to(it, "      in use as: {}\n", join_tags(groups, "; "));
+    }
+    for (const std::size_t t : v.through) {
+      if (t >= doc.images.size()) continue;
+      const image& index = doc.images[t];
+      fmt::format_to(it, "      through index: {}{}{}\n", index.digest,
+                     index.tags.empty() ? "" : " ", join_tags(index.tags, ", "));
+    }
+  }
+  fmt::format_to(it, "\n");
+}
+
+/// The table's "Impact" section (docs/impact.md#reports).
+void impact_table(std::back_insert_iterator<std::string> it, const impact& im) {
+  using detail::dollars_text;
+  using detail::group_digits;
+  using detail::human_bytes;
+  fmt::format_to(it, "\nImpact (USD; {})\n", detail::prices_text(im.prices));
+  fmt::format_to(it, "  Bytes freed: {} ({} bytes) in {} image{}\n", human_bytes(im.bytes_freed()),
+                 group_digits(im.bytes_freed()), group_digits(im.expired.images),
+                 im.expired.images == 1 ? "" : "s");
+  fmt::format_to(it, "  Monthly storage cost: {} before, {} after, saving {}\n",
+                 dollars_text(im.monthly_cost_before()), dollars_text(im.monthly_cost_after()),
+                 dollars_text(im.monthly_saving()));
+  if (im.transitioned.images > 0) {
+    fmt::format_to(it,
+                   "  Archive minimum charge: {} once, for {} transitioned ({} days at the archive "
+                   "price, even if deleted or restored sooner)\n",
+                   dollars_text(im.archive_minimum_charge()), human_bytes(im.transitioned.bytes),
+                   im.prices.archive_minimum_days);
+  }
+  fmt::format_to(it, "  {:<12}  {:>9}  {:>9}  {:>9}  {:>9}  {:>9}  {:>9}  {:>9}\n", "Findings",
+                 "Total", "Critical", "High", "Medium", "Low", "Info", "Undefined");
+  const auto findings_row = [&](std::string_view label, const finding_counts& f) {
+    fmt::format_to(it, "  {:<12}  {:>9}  {:>9}  {:>9}  {:>9}  {:>9}  {:>9}  {:>9}\n", label,
+                   group_digits(f.total()), group_digits(f.critical), group_digits(f.high),
+                   group_digits(f.medium), group_digits(f.low), group_digits(f.informational),
+                   group_digits(f.undefined));
+  };
+  findings_row("  before", im.before.findings);
+  findings_row("  after", im.after.findings);
+  findings_row("  removed", im.expired.findings);
+  fmt::format_to(it, "  {:>8}  {:>9}  {:>10}  {:>12}  {:>10}  {:>14}  {:>16}\n", "Rule", "Expired",
+                 "Freed", "Transitioned", "Archived", "Saving a month", "Findings removed");
+  for (const rule_impact& r : im.rules) {
+    fmt::format_to(it, "  {:>8}  {:>9}  {:>10}  {:>12}  {:>10}  {:>14}  {:>16}\n", r.priority,
+                   group_digits(r.expired.images), human_bytes(r.expired.bytes),
+                   group_digits(r.transitioned.images), human_bytes(r.transitioned.bytes),
+                   dollars_text(r.monthly_saving(im.prices)),
+                   group_digits(r.expired.findings.total()));
+  }
+}
+
 }  // namespace
 
 std::string render_preview_json(const preview_document& doc) {
@@ -226,25 +426,31 @@ std::string render_preview_json(const preview_document& doc) {
   if (!doc.repository_name.empty()) w.key("repositoryName").string(doc.repository_name);
   w.key("lifecyclePolicyText").string(doc.policy_text);
   w.key("status").string("COMPLETE");
+  const bool with_in_use = doc.has_in_use();
+  std::vector<bool> in_use;
+  if (with_in_use) {
+    // Violations first (issue 7), before AWS's results; an empty array says "none".
+    in_use = detail::in_use_flags(doc.images.size(), detail::view_of(doc.in_use),
+                                  detail::view_of(doc.violations));
+    w.key("ecrlpInUseViolations").begin_array();
+    for (const auto& v : detail::view_of(doc.violations)) {
+      if (v.image_index < doc.images.size()) violation_json(w, doc, v);
+    }
+    w.end_array();
+  }
   w.key("previewResults").begin_array();
   for (const std::size_t i : doc.result.order) {
     const auto& dec = doc.result.decisions[i];
     if (dec.action == fate::keep) continue;
     const image& img = doc.images[i];
     w.begin_object();
-    if (!img.tags.empty()) {
-      w.key("imageTags").begin_array();
-      for (const auto& tag : img.tags) w.string(tag);
-      w.end_array();
-    }
+    image_tags_json(w, img);
     w.key("imageDigest").string(img.digest);
     w.key("imagePushedAt").timestamp(img.pushed_at);
-    w.key("action").begin_object();
-    w.key("type").string(action_api(dec.action));
-    if (dec.action == fate::transition) w.key("targetStorageClass").string("ARCHIVE");
-    w.end_object();
+    action_json(w, dec.action);
     w.key("appliedRulePriority").number(*dec.owner);
     w.key("storageClass").string(storage_class_api(img));
+    if (with_in_use && in_use[i]) w.key("ecrlpInUse").boolean(true);
     w.end_object();
   }
   w.end_array();
@@ -298,6 +504,7 @@ std::string render_preview_json(const preview_document& doc) {
   w.key("warnings").begin_array();
   for (const auto& d : doc.result.warnings) diagnostic_json(w, d);
   w.end_array();
+  if (doc.impact != nullptr) impact_json(w.key("impact"), *doc.impact);
   w.end_object();
   w.end_object();
   buffer.push_back('\n');
@@ -310,6 +517,13 @@ std::string render_preview_table(const preview_document& doc, std::size_t max_ro
   const preview_totals totals = summarize(doc.images, doc.result);
   std::string out;
   auto it = std::back_inserter(out);
+  const bool with_in_use = doc.has_in_use();
+  std::vector<bool> in_use;
+  if (with_in_use) {
+    in_use = detail::in_use_flags(doc.images.size(), detail::view_of(doc.in_use),
+                                  detail::view_of(doc.violations));
+    violations_table(it, doc, in_use);
+  }
 
   fmt::format_to(it, "Lifecycle policy preview{}{} at {}\n",
                  doc.repository_name.empty() ? "" : " of ", doc.repository_name,
@@ -388,16 +602,18 @@ std::string render_preview_table(const preview_document& doc, std::size_t max_ro
       ++printed;
       const image& img = doc.images[i];
       const std::string digest = img.digest.size() > 19 ? img.digest.substr(0, 19) : img.digest;
-      fmt::format_to(it, "  {:<32}  {:<10}  {:>4}  {:>10}  {:<19}  {}\n",
+      fmt::format_to(it, "  {:<32}  {:<10}  {:>4}  {:>10}  {:<19}  {}{}\n",
                      format_timestamp(img.pushed_at), action_api(dec.action), *dec.owner,
                      human_bytes(img.size_bytes), digest,
-                     img.tags.empty() ? std::string("<untagged>") : join_tags(img.tags, ", "));
+                     img.tags.empty() ? std::string("<untagged>") : join_tags(img.tags, ", "),
+                     with_in_use && in_use[i] ? "  [IN USE]" : "");
     }
     if (shown < affected) {
       fmt::format_to(it, "  ... {} more (--max-rows 0 shows all; --format csv lists every image)\n",
                      group_digits(affected - shown));
     }
   }
+  if (doc.impact != nullptr) impact_table(it, *doc.impact);
   if (!doc.result.warnings.empty()) {
     fmt::format_to(it, "\n{} warning{} (see stderr)\n", doc.result.warnings.size(),
                    doc.result.warnings.size() == 1 ? "" : "s");
@@ -406,22 +622,45 @@ std::string render_preview_table(const preview_document& doc, std::size_t max_ro
 }
 
 std::string render_preview_csv(const preview_document& doc) {
+  const bool with_in_use = doc.has_in_use();
   std::string out =
       "imageDigest,imageTags,imagePushedAt,referenceTime,imageStatus,imageSizeInBytes,findings,"
-      "action,appliedRulePriority,ownerRulePriority\r\n";
+      "action,appliedRulePriority,ownerRulePriority";
+  out += with_in_use ? ",inUse\r\n" : "\r\n";
   out.reserve(out.size() + doc.result.order.size() * 512);
   detail::advise_huge_pages(out.data(), out.capacity());
   auto it = std::back_inserter(out);
-  for (const std::size_t i : doc.result.order) {
+  std::vector<bool> in_use;
+  if (with_in_use) {
+    in_use = detail::in_use_flags(doc.images.size(), detail::view_of(doc.in_use),
+                                  detail::view_of(doc.violations));
+  }
+  const auto row = [&](std::size_t i) {
     const image& img = doc.images[i];
     const auto& dec = doc.result.decisions[i];
-    fmt::format_to(it, "{},{},{},{},{},{},{},{},{},{}\r\n", csv_field(img.digest),
+    fmt::format_to(it, "{},{},{},{},{},{},{},{},{},{}", csv_field(img.digest),
                    csv_field(join_tags(img.tags, " ")), format_timestamp(img.pushed_at),
                    format_timestamp(reference_time(img)), to_string(img.status), img.size_bytes,
                    img.findings ? std::to_string(img.findings->total()) : std::string(),
                    dec.action == fate::keep ? std::string_view("KEEP") : action_api(dec.action),
                    dec.applied_rule_priority() ? std::to_string(*dec.owner) : std::string(),
                    dec.owner ? std::to_string(*dec.owner) : std::string());
+    if (with_in_use) out += in_use[i] ? ",true" : ",false";
+    out += "\r\n";
+  };
+  if (!with_in_use) {
+    for (const std::size_t i : doc.result.order) row(i);
+    return out;
+  }
+  // Violations first, oldest first; then every other image, oldest first.
+  std::vector<bool> listed(doc.images.size(), false);
+  for (const auto& v : detail::view_of(doc.violations)) {
+    if (v.image_index >= doc.images.size() || listed[v.image_index]) continue;
+    listed[v.image_index] = true;
+    row(v.image_index);
+  }
+  for (const std::size_t i : doc.result.order) {
+    if (!listed[i]) row(i);
   }
   return out;
 }

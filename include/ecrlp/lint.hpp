@@ -235,16 +235,16 @@ class linter {
       const std::string at = list_pointer(r) + "/" + std::to_string(e);
       if (sel.list_kind == tag_list_kind::prefix && has_star) {
         add(severity::warning, lint_codes::prefix_has_star, &r, at,
-            rule_name(r) + ": the tagPrefixList entry " + quoted(entry) +
+            rule_name(r) + ": the tagPrefixList entry " + detail::quoted(entry) +
                 " contains `*`, which a prefix takes literally: it matches only tags that start "
                 "with " +
-                quoted(entry) + ", and image tags cannot contain `*`",
-            "for a wildcard use \"tagPatternList\": [" + quoted(entry) +
+                detail::quoted(entry) + ", and image tags cannot contain `*`",
+            "for a wildcard use \"tagPatternList\": [" + detail::quoted(entry) +
                 "]; for tags starting with the text before the `*`, remove the `*`");
       }
       if (sel.list_kind == tag_list_kind::pattern && !has_star) {
-        std::string message = rule_name(r) + ": the tagPatternList entry " + quoted(entry) +
-                              " has no `*`, so it matches only the tag " + quoted(entry) +
+        std::string message = rule_name(r) + ": the tagPatternList entry " + detail::quoted(entry) +
+                              " has no `*`, so it matches only the tag " + detail::quoted(entry) +
                               " exactly";
         if (data_ != nullptr) {
           const auto exact = count_images(r, [&](const image& img) {
@@ -258,7 +258,8 @@ class linter {
                      "; with a tag starting with it: " + std::to_string(starting) + ")";
         }
         add(severity::warning, lint_codes::pattern_without_star, &r, at, std::move(message),
-            "for every tag starting with " + quoted(entry) + " write " + quoted(entry + "*") +
+            "for every tag starting with " + detail::quoted(entry) + " write " +
+                detail::quoted(entry + "*") +
                 " (or use tagPrefixList); if exactly this one tag is meant, keep it");
       }
     }
@@ -278,7 +279,7 @@ class linter {
             std::to_string(sel.tag_list.size()) +
             " entries, and an image is selected only when it has a tag for every entry (AND, "
             "not OR); no single tag can match both " +
-            quoted(sel.tag_list[a]) + " and " + quoted(sel.tag_list[b]);
+            detail::quoted(sel.tag_list[a]) + " and " + detail::quoted(sel.tag_list[b]);
         if (data_ != nullptr) {
           message += "; on the data the rule selects " + images_text(summary(k).identified) +
                      ", while the entries alone would select ";
@@ -324,7 +325,7 @@ class linter {
     if (sel.status == tag_status::tagged) {
       out += " " + std::string(to_string(sel.list_kind)) + " [";
       for (std::size_t e = 0; e < sel.tag_list.size(); ++e) {
-        out += (e == 0 ? "" : ", ") + quoted(sel.tag_list[e]);
+        out += (e == 0 ? "" : ", ") + detail::quoted(sel.tag_list[e]);
       }
       out += "]";
     }

@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <ecrlp/diagnostic.hpp>
 #include <ecrlp/evaluate.hpp>
@@ -15,6 +16,13 @@
 #include <ecrlp/policy.hpp>
 
 namespace ecrlp {
+
+// Optional parts of a preview, declared in <ecrlp/in_use.hpp> and <ecrlp/impact.hpp> (which
+// includes this header). Not included here: in_use.hpp brings <filesystem>.
+struct impact;
+struct in_use_ref;
+struct in_use_match;
+struct in_use_violation;
 
 /// Images, bytes and scan findings of a set of images.
 struct image_totals {
@@ -79,19 +87,47 @@ struct preview_document {
   timestamp now;                    ///< the instant of the evaluation
   std::string_view repository_name;  ///< omitted from JSON when empty
   std::string_view registry_id;      ///< omitted from JSON when empty
+
+  // Optional parts (docs/in-use.md#reports, docs/impact.md#reports). Left null, every renderer
+  // prints exactly what it printed before they existed.
+
+  /// The in-use references (in_use_list::refs), whose text, file and place the violations quote.
+  /// Reference indices in `in_use` and `violations` refer to this list.
+  const std::vector<in_use_ref>* in_use_refs = nullptr;
+  /// match_in_use(*in_use_refs, ..., images, ...): one entry per image. Set means "an in-use
+  /// list was given": the reports then say so even when nothing in use is removed (JSON: an
+  /// empty `ecrlpInUseViolations`; CSV: the `inUse` column).
+  const std::vector<in_use_match>* in_use = nullptr;
+  /// find_violations(*in_use, result): the in-use images the evaluation expires or transitions,
+  /// oldest first. Every renderer lists them before anything else.
+  const std::vector<in_use_violation>* violations = nullptr;
+  /// compute_impact(images, result, prices): bytes freed per rule, monthly storage cost before
+  /// and after at the prices it carries, archive minimum charge, findings before and after
+  /// (table, JSON `ecrlpReport.impact`, HTML; not CSV).
+  const ecrlp::impact* impact = nullptr;
+
+  /// True when an in-use list was given (`in_use` or `violations` set).
+  [[nodiscard]] bool has_in_use() const noexcept { return in_use != nullptr || violations != nullptr; }
 };
 
 /// The shape of `aws ecr get-lifecycle-policy-preview` (registryId, repositoryName,
 /// lifecyclePolicyText, status, previewResults oldest first, summary), plus one extra top-level
 /// object `ecrlpReport` with per-rule and before/after totals. 4-space indented, newline-terminated.
+/// With an in-use list, `ecrlpInUseViolations` (an array, possibly empty) comes before
+/// previewResults, and the previewResults of in-use images carry `"ecrlpInUse": true`; with an
+/// impact, `ecrlpReport.impact` holds it (docs/in-use.md#reports, docs/impact.md#reports).
 [[nodiscard]] std::string render_preview_json(const preview_document& doc);
 
 /// A report for a person: rules, totals before and after, then affected images (at most
-/// `max_rows` of them; 0 = all).
+/// `max_rows` of them; 0 = all). With an in-use list, a block "IN USE - would be removed" comes
+/// first (every violation, whatever `max_rows`) and in-use affected images are marked; with an
+/// impact, an "Impact" section follows the affected images.
 [[nodiscard]] std::string render_preview_table(const preview_document& doc,
                                                std::size_t max_rows = 50);
 
-/// One RFC 4180 CSV row per image (oldest first) with its fate, after a header row.
+/// One RFC 4180 CSV row per image (oldest first) with its fate, after a header row. With an
+/// in-use list, a last column `inUse` (true/false) is added and the violations come first
+/// (oldest first), then every other image (oldest first).
 [[nodiscard]] std::string render_preview_csv(const preview_document& doc);
 
 /// Compiler-style lines, `file:line:col: error[code] at /json/pointer: message` (position and
