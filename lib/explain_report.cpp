@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <ecrlp/explain_report.hpp>
 
+#include <ecrlp/registry_report.hpp>
 #include <ecrlp/report.hpp>
 
 #include <fmt/format.h>
@@ -396,27 +397,80 @@ std::string owner_text(const image_decision& d) {
   return d.owner ? std::to_string(*d.owner) : std::string();
 }
 
-}  // namespace
+/// The references that make image `i` in use (its own and those of the indexes listing it).
+std::vector<std::size_t> in_use_refs_of(const explain_in_use& in_use, std::size_t i) {
+  std::vector<std::size_t> refs;
+  if (i >= in_use.matches.size()) return refs;
+  const auto& m = in_use.matches[i];
+  refs = m.refs;
+  for (const std::size_t t : m.through) {
+    if (t < in_use.matches.size()) {
+      refs.insert(refs.end(), in_use.matches[t].refs.begin(), in_use.matches[t].refs.end());
+    }
+  }
+  std::sort(refs.begin(), refs.end());
+  refs.erase(std::unique(refs.begin(), refs.end()), refs.end());
+  return refs;
+}
 
-void write_explain_text(std::ostream& out, const explainer& ex,
-                        std::span<const std::size_t> which) {
+void write_text(std::ostream& out, const explainer& ex, std::span<const std::size_t> which,
+                const explain_in_use* in_use) {
   const std::size_t rules = ex.policy().rules.size();
   out << fmt::format("Explanation at {}: {} of {} images, {} rule{} (highest priority first)\n",
                      format_timestamp(ex.now()), group_digits(which.size()),
                      group_digits(ex.images().size()), rules, rules == 1 ? "" : "s");
   for (const std::size_t i : which) {
     out << "\n";
-    write_image_text(out, ex, ex.explain(i));
+    const image_explanation e = ex.explain(i);
+    write_image_text(out, ex, e);
+    if (in_use == nullptr || i >= in_use->matches.size() || !in_use->matches[i].in_use()) continue;
+    std::string as;
+    for (const std::size_t k : in_use_refs_of(*in_use, i)) {
+      if (k >= in_use->refs.size()) continue;
+      const auto& r = in_use->refs[k];
+      as += as.empty() ? "" : ", ";
+      as += r.text + " (" + r.source + (r.line != 0 ? ":" + std::to_string(r.line) : "") + ")";
+    }
+    for (const std::size_t t : in_use->matches[i].through) {
+      as += as.empty() ? "" : ", ";
+      as += "through index " + ex.images()[t].digest;
+    }
+    if (e.action == fate::keep) {
+      out << "  In use as " << as << ".\n";
+    } else {
+      out << "  IN USE as " << as << ": " << (e.action == fate::expire ? "expiring" : "archiving")
+          << " it would remove a running image (an in-use violation).\n";
+    }
   }
 }
 
-void write_explain_json(std::ostream& out, const explainer& ex,
-                        std::span<const std::size_t> which) {
+void write_json(std::ostream& out, const explainer& ex, std::span<const std::size_t> which,
+                const explain_in_use* in_use) {
   out << "{\n  \"now\": \"" << format_timestamp(ex.now())
       << "\",\n  \"rules\": " << ex.policy().rules.size() << ",\n  \"images\": [";
   bool first = true;
   for (const std::size_t i : which) {
-    std::string text = dump(image_json(ex, ex.explain(i)));
+    ordered_json j = image_json(ex, ex.explain(i));
+    if (in_use != nullptr) {
+      ordered_json arr = ordered_json::array();
+      for (const std::size_t k : in_use_refs_of(*in_use, i)) {
+        if (k >= in_use->refs.size()) continue;
+        const auto& r = in_use->refs[k];
+        ordered_json jr = {{"reference", r.text}, {"file", r.source}};
+        if (r.line != 0) jr["line"] = r.line;
+        if (!r.pointer.empty()) jr["pointer"] = r.pointer;
+        arr.push_back(std::move(jr));
+      }
+      j["inUse"] = std::move(arr);
+      if (i < in_use->matches.size() && !in_use->matches[i].through.empty()) {
+        ordered_json through = ordered_json::array();
+        for (const std::size_t t : in_use->matches[i].through) {
+          through.push_back(ex.images()[t].digest);
+        }
+        j["inUseThroughIndexes"] = std::move(through);
+      }
+    }
+    std::string text = dump(j);
     // Indent the object by two levels to sit inside the array.
     std::string indented = "    ";
     for (const char c : text) {
@@ -427,6 +481,28 @@ void write_explain_json(std::ostream& out, const explainer& ex,
     first = false;
   }
   out << (first ? "]" : "\n  ]") << "\n}\n";
+}
+
+}  // namespace
+
+void write_explain_text(std::ostream& out, const explainer& ex,
+                        std::span<const std::size_t> which) {
+  write_text(out, ex, which, nullptr);
+}
+
+void write_explain_json(std::ostream& out, const explainer& ex,
+                        std::span<const std::size_t> which) {
+  write_json(out, ex, which, nullptr);
+}
+
+void write_explain_text(std::ostream& out, const explainer& ex, std::span<const std::size_t> which,
+                        const explain_in_use& in_use) {
+  write_text(out, ex, which, &in_use);
+}
+
+void write_explain_json(std::ostream& out, const explainer& ex, std::span<const std::size_t> which,
+                        const explain_in_use& in_use) {
+  write_json(out, ex, which, &in_use);
 }
 
 std::string render_diff_table(const diff_document& doc) {

@@ -208,10 +208,74 @@ std::string format_interval(std::chrono::microseconds every) {
   return std::to_string(c) + "us";
 }
 
+namespace {
+
+/// The references of an in-use image, "text (file:line)", comma-separated.
+std::string in_use_text(const simulation_document& doc, std::size_t i) {
+  std::string out;
+  if (i >= doc.in_use.size()) return out;
+  for (const std::size_t k : doc.in_use[i].refs) {
+    if (k >= doc.in_use_refs.size()) continue;
+    const auto& r = doc.in_use_refs[k];
+    out += out.empty() ? "" : ", ";
+    out += r.text + " (" + r.source + (r.line != 0 ? ":" + std::to_string(r.line) : "") + ")";
+  }
+  for (const std::size_t t : doc.in_use[i].through) {
+    out += out.empty() ? "" : ", ";
+    out += "through index " + image_at(doc, t).digest;
+  }
+  return out;
+}
+
+std::string in_use_table(const simulation_document& doc) {
+  if (!doc.has_in_use) return {};
+  const auto removals = in_use_removals(doc);
+  std::string out;
+  auto it = std::back_inserter(out);
+  if (removals.empty()) {
+    fmt::format_to(it, "In use: no in-use image is expired or transitioned over the simulation\n\n");
+    return out;
+  }
+  const auto& first = removals.front();
+  fmt::format_to(it, "IN USE: {} in-use image{} removed; the first at step {} ({})\n",
+                 removals.size(), removals.size() == 1 ? " is" : "s are", first.step,
+                 format_timestamp(doc.result.steps[first.step].at));
+  for (const auto& rm : removals) {
+    const image& img = image_at(doc, rm.image_index);
+    fmt::format_to(it, "  step {:>5}  {:<19}  {:<10}  rule {:>4}  {:<19}  {}  in use as {}\n", rm.step,
+                   format_timestamp(doc.result.steps[rm.step].at).substr(0, 19),
+                   rm.action == fate::expire ? "EXPIRE" : "TRANSITION",
+                   rm.rule ? std::to_string(*rm.rule) : std::string("-"),
+                   img.digest.substr(0, std::min<std::size_t>(19, img.digest.size())), tags_text(img),
+                   in_use_text(doc, rm.image_index));
+  }
+  out += "\n";
+  return out;
+}
+
+}  // namespace
+
+std::vector<in_use_removal> in_use_removals(const simulation_document& doc) {
+  std::vector<in_use_removal> out;
+  for (std::size_t i = 0; i < doc.in_use.size() && i < doc.result.images.size(); ++i) {
+    if (!doc.in_use[i].in_use()) continue;
+    const auto& line = doc.result.images[i];
+    if (line.transitioned && (!line.expired || *line.transitioned <= *line.expired)) {
+      out.push_back({i, *line.transitioned, fate::transition, line.transition_rule});
+    } else if (line.expired) {
+      out.push_back({i, *line.expired, fate::expire, line.expire_rule});
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const in_use_removal& a, const in_use_removal& b) {
+    return a.step != b.step ? a.step < b.step : a.image_index < b.image_index;
+  });
+  return out;
+}
+
 std::string render_simulation_table(const simulation_document& doc, std::size_t max_rows) {
   const auto& r = doc.result;
   const auto& steps = r.steps;
-  std::string out;
+  std::string out = in_use_table(doc);
   auto it = std::back_inserter(out);
   fmt::format_to(it, "Lifecycle policy simulation from {} to {}, every {}\n",
                  format_timestamp(doc.options.from), format_timestamp(doc.options.to),
@@ -319,6 +383,30 @@ std::string render_simulation_table(const simulation_document& doc, std::size_t 
 std::string render_simulation_json(const simulation_document& doc) {
   const auto& r = doc.result;
   ordered_json j;
+  if (doc.has_in_use) {
+    // In-use images removed come first (docs/simulate.md#in-use).
+    ordered_json removals = ordered_json::array();
+    for (const auto& rm : in_use_removals(doc)) {
+      const image& img = image_at(doc, rm.image_index);
+      ordered_json x;
+      x["imageDigest"] = img.digest;
+      x["imageTags"] = img.tags;
+      x["step"] = rm.step;
+      x["time"] = format_timestamp(r.steps[rm.step].at);
+      x["action"] = rm.action == fate::expire ? "EXPIRE" : "TRANSITION";
+      x["rulePriority"] = rm.rule ? ordered_json(*rm.rule) : ordered_json(nullptr);
+      ordered_json refs = ordered_json::array();
+      for (const std::size_t k : doc.in_use[rm.image_index].refs) {
+        if (k < doc.in_use_refs.size()) refs.push_back(doc.in_use_refs[k].text);
+      }
+      x["inUseReferences"] = std::move(refs);
+      removals.push_back(std::move(x));
+    }
+    ordered_json iu;
+    iu["firstRemovalStep"] = removals.empty() ? ordered_json(nullptr) : removals[0]["step"];
+    iu["removals"] = std::move(removals);
+    j["inUse"] = std::move(iu);
+  }
   j["from"] = format_timestamp(doc.options.from);
   j["to"] = format_timestamp(doc.options.to);
   j["every"] = format_interval(doc.options.every);

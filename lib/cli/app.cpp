@@ -16,9 +16,11 @@ namespace {
 constexpr std::string_view main_help = R"(ecrlp - offline simulator of Amazon ECR lifecycle policies
 
 Usage:
-  ecrlp validate [--format text|json] POLICY...
+  ecrlp validate [--format text|json] [--registry DIR] POLICY...
   ecrlp preview --policy FILE --images FILE [--images FILE ...] [--now TIME]
                 [--format table|json|csv|html] [--max-rows N]
+  ecrlp preview --registry DIR [--policy FILE] [--in-use FILE ...] [--fail-on-in-use]
+                [--price-standard USD] [--price-archive USD] [--format table|json|csv|html]
   ecrlp test [--junit FILE] [--format text] CASE...
   ecrlp explain --policy FILE --images FILE [--images FILE ...] [--now TIME]
                 [--image DIGEST_OR_TAG ...] [--format text|json]
@@ -41,7 +43,12 @@ Commands:
   lint       Warn about valid policies that probably do not do what was meant.
   simulate   Apply a policy day after day: what it removes and archives, and when.
 
-Exit status: 0 success, 1 invalid policy or inventory, 2 usage error, 3 unreadable file.
+Images: --images FILE... [--manifests FILE...] for one repository, or --registry DIR (a snapshot
+from examples/export-registry.sh) for all; --independent-images ignores indexes and referrers.
+--in-use FILE marks running images (preview, explain, simulate).
+
+Exit status: 0 success, 1 invalid policy or inventory, 2 usage error, 3 unreadable file,
+4 an in-use image would be expired or transitioned (--fail-on-in-use).
 Documentation: docs/cli.md
 )";
 

@@ -5,8 +5,11 @@
 #include <ecrlp/explain_report.hpp>
 #include <ecrlp/html_report.hpp>
 
-#include <charconv>
+#include <nlohmann/json.hpp>
+
+#include <array>
 #include <ostream>
+#include <string>
 
 #include "app.hpp"
 #include "common.hpp"
@@ -16,6 +19,7 @@ namespace {
 
 constexpr std::string_view diff_help =
     R"(Usage: ecrlp diff --policy OLD --policy NEW --images FILE [--images FILE ...] [options]
+       ecrlp diff [--policy OLD] --policy NEW --registry DIR [options]
 
 Evaluates two policies over the same images at the same instant and shows the images whose fate
 differs: kept -> expired, expired -> kept, kept -> transitioned, transitioned -> kept,
@@ -25,6 +29,10 @@ images and bytes of each kind of change and the per-rule totals of both policies
 Options:
   --policy FILE        Give twice: the old policy first, then the new one.
   --images FILE        `aws ecr describe-images` output; repeat for several pages.
+  --manifests FILE     `aws ecr batch-get-image` output with the image indexes (repeatable).
+  --registry DIR       A registry snapshot: every repository, per repository and in total. With
+                       one --policy NEW, each repository's own policy is the old one.
+  --independent-images Evaluate every image on its own: ignore index manifests and referrers.
   --now TIME           The instant to evaluate at: ISO-8601 with offset or epoch seconds.
                        Default: the current time.
   --format FORMAT      table (default): a report for a person.
@@ -42,9 +50,112 @@ Exit status: 0 success (whether or not anything changes), 1 invalid policy or in
 
 }  // namespace
 
+namespace {
+
+/// `diff --registry`: every repository, OLD = its own policy (or the first --policy), NEW = the
+/// last --policy; per repository and in total.
+int diff_registry(const command_line& cl, const std::optional<std::string>& format, timestamp now,
+                  std::ostream& out, std::ostream& err) {
+  const auto policy_paths = cl.all("policy");
+  int status = exit_ok;
+  std::optional<parsed_policy> old_policy;
+  if (policy_paths.size() == 2) {
+    old_policy = load_policy_reporting(policy_paths[0], err, status);
+    if (!old_policy) return status;
+  }
+  const auto new_policy = load_policy_reporting(policy_paths.back(), err, status);
+  if (!new_policy) return status;
+  const auto input = load_image_input(cl, err, status);
+  if (!input || !input->registry) return std::max(status, static_cast<int>(exit_invalid));
+  const lifecycle_policy no_policy;
+  const std::string old_label = old_policy ? policy_paths[0] : std::string("(own policies)");
+
+  std::array<change_total, change_kind_count> totals{};
+  std::size_t changed_repos = 0;
+  nlohmann::ordered_json repos = nlohmann::ordered_json::array();
+  std::string table;
+  std::string csv = "repositoryName,";
+  bool csv_header = false;
+  for (const auto& repo : input->registry->repositories) {
+    if (repo.failed()) {
+      table += "Repository " + repo.name + ": skipped, its files have errors (see stderr)\n\n";
+      repos.push_back({{"repositoryName", repo.name}, {"evaluated", false}});
+      continue;
+    }
+    const lifecycle_policy& before =
+        old_policy ? old_policy->policy : (repo.policy ? repo.policy->policy : no_policy);
+    const std::string before_name =
+        old_policy ? policy_paths[0]
+                   : (repo.policy ? (repo.directory / "lifecycle-policy.json").string()
+                                  : std::string("(no policy)"));
+    const std::string after_name = policy_paths.back();
+    const auto& images = repo.images.images;
+    const policy_diff d = diff(before, new_policy->policy, images,
+                               {.now = now,
+                                .indexes = repo.images.indexes,
+                                .independent_images = input->independent_images});
+    for (std::size_t k = 0; k < change_kind_count; ++k) {
+      totals[k].images += d.totals[k].images;
+      totals[k].bytes += d.totals[k].bytes;
+    }
+    changed_repos += d.empty() ? 0U : 1U;
+    const diff_document doc{before, new_policy->policy, before_name, after_name, images, d, now};
+    if (!format || *format == "table") {
+      table += "Repository " + repo.name + "\n" + render_diff_table(doc) + "\n";
+    } else if (*format == "json") {
+      repos.push_back({{"repositoryName", repo.name},
+                       {"evaluated", true},
+                       {"diff", nlohmann::ordered_json::parse(render_diff_json(doc))}});
+    } else {
+      const std::string one = render_diff_csv(doc);
+      const auto eol = one.find("\r\n");
+      if (!csv_header) {
+        csv += one.substr(0, eol + 2);
+        csv_header = true;
+      }
+      for (std::size_t pos = eol + 2; pos < one.size();) {
+        const auto end = one.find("\r\n", pos);
+        csv += repo.name + "," + one.substr(pos, end + 2 - pos);
+        pos = end + 2;
+      }
+    }
+  }
+  if (!format || *format == "table") {
+    out << "Registry diff of " << input->registry->directory.string() << " at "
+        << format_timestamp(now) << ": " << old_label << " -> " << policy_paths.back() << "\n"
+        << changed_repos << " of " << input->registry->repositories.size()
+        << " repositories change\n\n"
+        << table << "Total\n";
+    for (std::size_t k = 0; k < change_kind_count; ++k) {
+      out << "  " << to_string(static_cast<change_kind>(k)) << ": " << totals[k].images
+          << " images, " << totals[k].bytes << " bytes\n";
+    }
+  } else if (*format == "json") {
+    nlohmann::ordered_json doc;
+    doc["now"] = format_timestamp(now);
+    doc["old"] = old_label;
+    doc["new"] = policy_paths.back();
+    doc["repositories"] = std::move(repos);
+    nlohmann::ordered_json t = nlohmann::ordered_json::object();
+    for (std::size_t k = 0; k < change_kind_count; ++k) {
+      t[std::string(to_string(static_cast<change_kind>(k)))] = {{"images", totals[k].images},
+                                                               {"bytes", totals[k].bytes}};
+    }
+    doc["totals"] = {{"repositoriesChanged", changed_repos}, {"changes", std::move(t)}};
+    out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  } else {
+    if (!csv_header) csv = "repositoryName\r\n";
+    out << csv;
+  }
+  return status;
+}
+
+}  // namespace
+
 int cmd_diff(std::span<const std::string_view> args, std::ostream& out, std::ostream& err) {
-  static constexpr option_spec specs[] = {{"policy", true}, {"images", true}, {"now"}, {"format"},
-                                          {"max-rows"}};
+  static constexpr option_spec specs[] = {{"policy", true}, images_option, manifests_option,
+                                          registry_option, independent_images_option,
+                                          {"now"}, {"format"}, {"max-rows"}};
   command_line cl;
   if (auto e = parse_command_line(args, specs, cl)) return usage_error(err, "diff", *e);
   if (cl.help) {
@@ -54,35 +165,42 @@ int cmd_diff(std::span<const std::string_view> args, std::ostream& out, std::ost
   if (!cl.positional.empty()) {
     return usage_error(err, "diff", "unexpected argument '" + cl.positional.front() + "'");
   }
+  const bool registry = cl.has("registry");
   const auto policy_paths = cl.all("policy");
-  if (policy_paths.size() != 2) {
-    return usage_error(err, "diff", "give --policy twice: the old policy, then the new one");
+  if (policy_paths.size() != 2 && !(registry && policy_paths.size() == 1)) {
+    return usage_error(err, "diff",
+                       registry ? "give --policy NEW (each repository's own policy -> NEW) or "
+                                  "--policy OLD --policy NEW"
+                                : "give --policy twice: the old policy, then the new one");
   }
-  const auto image_paths = cl.all("images");
-  if (image_paths.empty()) return usage_error(err, "diff", "--images FILE is required");
+  if (!registry && !cl.has("images")) return usage_error(err, "diff", "--images FILE is required");
+  if (auto e = check_image_options(cl)) return usage_error(err, "diff", *e);
   const auto format = cl.get("format");
   if (auto e = check_format(format, {"table", "json", "csv", "html"})) {
     return usage_error(err, "diff", *e);
   }
-  std::size_t max_rows = html_default_max_rows;
-  if (const auto m = cl.get("max-rows")) {
-    const auto* end = m->data() + m->size();
-    const auto [p, ec] = std::from_chars(m->data(), end, max_rows);
-    if (ec != std::errc{} || p != end) {
-      return usage_error(err, "diff", "--max-rows takes a whole number, not '" + *m + "'");
-    }
+  if (registry && format && *format == "html") {
+    return usage_error(err, "diff",
+                       "--format html is not yet available with --registry (use table, json or "
+                       "csv)");
   }
+  const auto max_rows = max_rows_option(cl, "diff", html_default_max_rows, err);
+  if (!max_rows) return exit_usage;
   const auto now = now_option(cl, "diff", err);
   if (!now) return exit_usage;
+  if (registry) return diff_registry(cl, format, *now, out, err);
 
   int status = exit_ok;
   const auto before = load_policy_reporting(policy_paths[0], err, status);
   const auto after = load_policy_reporting(policy_paths[1], err, status);
-  const auto inv = load_images_reporting(image_paths, err, status);
-  if (!before || !after || !inv) return status;
+  const auto input = load_image_input(cl, err, status);
+  if (!before || !after || !input || !input->single) return status;
 
-  const auto& images = inv->images;
-  const policy_diff d = diff(before->policy, after->policy, images, {.now = *now});
+  const auto& images = input->single->images;
+  const policy_diff d = diff(before->policy, after->policy, images,
+                             {.now = *now,
+                              .indexes = input->single->indexes,
+                              .independent_images = input->independent_images});
   const diff_document doc{
       before->policy, after->policy, policy_paths[0], policy_paths[1], images, d, *now};
   if (!format || *format == "table") {
@@ -90,7 +208,7 @@ int cmd_diff(std::span<const std::string_view> args, std::ostream& out, std::ost
   } else if (*format == "json") {
     out << render_diff_json(doc);
   } else if (*format == "html") {
-    out << render_diff_html(doc, max_rows);
+    out << render_diff_html(doc, *max_rows);
   } else {
     out << render_diff_csv(doc);
   }

@@ -2,6 +2,7 @@
 #include "commands.hpp"
 
 #include <ecrlp/html_report.hpp>
+#include <ecrlp/in_use.hpp>
 #include <ecrlp/report.hpp>
 #include <ecrlp/simulate.hpp>
 #include <ecrlp/simulate_report.hpp>
@@ -31,6 +32,12 @@ so each step sees what the earlier steps left.
 Options:
   --policy FILE        The policy: a policy document or `aws ecr get-lifecycle-policy` output.
   --images FILE        `aws ecr describe-images` output; repeat for several pages.
+  --manifests FILE     `aws ecr batch-get-image` output with the image indexes (repeatable): a
+                       live index guards its children until it goes itself.
+  --independent-images Evaluate every image on its own: ignore index manifests and referrers.
+  --in-use FILE        Images that are running (repeatable): the report starts with the in-use
+                       images the policy removes and the first step at which it does.
+  --fail-on-in-use     Exit 4 when an in-use image is removed at some step.
   --from TIME          The first step: ISO-8601 with offset (2026-01-01T00:00:00Z) or epoch seconds.
   --to TIME            No step is later than this.
   --every INTERVAL     Time between steps: a whole number with d, h, m or s (default 1d).
@@ -53,7 +60,7 @@ Options:
   -h, --help           Show this help.
 
 Exit status: 0 success, 1 invalid policy or inventory (or a --watch key naming no image),
-2 usage error, 3 unreadable file.
+2 usage error, 3 unreadable file, 4 an in-use image is removed (--fail-on-in-use).
 )";
 
 /// "1d", "12h", "30m", "45s" as microseconds; nullopt when malformed, zero or too large.
@@ -121,10 +128,21 @@ std::optional<timestamp> time_option(const command_line& cl, std::string_view na
 }  // namespace
 
 int cmd_simulate(std::span<const std::string_view> args, std::ostream& out, std::ostream& err) {
-  static constexpr option_spec specs[] = {{"policy"}, {"images", true}, {"from"},
-                                          {"to"},     {"every"},        {"mode"},
-                                          {"watch", true}, {"format"},  {"max-rows"},
-                                          {"push-rate", true}, {"push-size"}};
+  static constexpr option_spec specs[] = {{"policy"},
+                                          images_option,
+                                          manifests_option,
+                                          independent_images_option,
+                                          in_use_option,
+                                          fail_on_in_use_option,
+                                          {"from"},
+                                          {"to"},
+                                          {"every"},
+                                          {"mode"},
+                                          {"watch", true},
+                                          {"format"},
+                                          {"max-rows"},
+                                          {"push-rate", true},
+                                          {"push-size"}};
   command_line cl;
   if (auto e = parse_command_line(args, specs, cl)) return usage_error(err, "simulate", *e);
   if (cl.help) {
@@ -136,20 +154,14 @@ int cmd_simulate(std::span<const std::string_view> args, std::ostream& out, std:
   }
   const auto policy_path = cl.get("policy");
   if (!policy_path) return usage_error(err, "simulate", "--policy FILE is required");
-  const auto image_paths = cl.all("images");
-  if (image_paths.empty()) return usage_error(err, "simulate", "--images FILE is required");
+  if (!cl.has("images")) return usage_error(err, "simulate", "--images FILE is required");
   const auto format = cl.get("format");
   if (auto e = check_format(format, {"table", "json", "csv", "html"})) {
     return usage_error(err, "simulate", *e);
   }
-  std::size_t max_rows = 50;
-  if (const auto m = cl.get("max-rows")) {
-    const auto* end = m->data() + m->size();
-    const auto [p, ec] = std::from_chars(m->data(), end, max_rows);
-    if (ec != std::errc{} || p != end) {
-      return usage_error(err, "simulate", "--max-rows takes a whole number, not '" + *m + "'");
-    }
-  }
+  if (auto e = check_image_options(cl)) return usage_error(err, "simulate", *e);
+  const auto max_rows = max_rows_option(cl, "simulate", 50, err);
+  if (!max_rows) return exit_usage;
   simulation_options options;
   const auto from = time_option(cl, "from", err);
   if (!from) return exit_usage;
@@ -196,9 +208,13 @@ int cmd_simulate(std::span<const std::string_view> args, std::ostream& out, std:
 
   int status = exit_ok;
   const auto policy = load_policy_reporting(*policy_path, err, status);
-  const auto inv = load_images_reporting(image_paths, err, status);
-  if (!policy || !inv) return status;
-  const auto& images = inv->images;
+  const auto input = load_image_input(cl, err, status);
+  const auto in_use = load_in_use_reporting(cl, "simulate", err, status);
+  if (!policy || !input || !input->single || !in_use) return status;
+  const inventory& inv = *input->single;
+  const auto& images = inv.images;
+  options.indexes = inv.indexes;
+  options.independent_images = input->independent_images;
   if (!push_size && !images.empty()) {
     std::vector<std::uint64_t> sizes;
     sizes.reserve(images.size());
@@ -223,9 +239,22 @@ int cmd_simulate(std::span<const std::string_view> args, std::ostream& out, std:
   const auto result = simulate(policy->policy, images, options);
   err << render_diagnostics_text(result.diagnostics);
   if (!result.ok()) return exit_usage;  // the options were rejected (e.g. too many steps)
-  const simulation_document doc{policy->policy, images, options, result, watches};
+  std::vector<in_use_match> matches;
+  if (in_use->given) {
+    const std::string_view repo_name = policy->repository_name.empty()
+                                           ? std::string_view(inv.repository_name)
+                                           : std::string_view(policy->repository_name);
+    matches = match_in_use(in_use->refs, repo_name, inv.registry_id, images, inv.indexes);
+    in_use_coverage coverage(in_use->refs.size());
+    coverage.add(matches);
+    warn_unmatched(err, "simulate", in_use->refs, coverage.unmatched());
+  }
+  simulation_document doc{policy->policy, images, options, result, watches};
+  doc.in_use_refs = in_use->refs;
+  doc.in_use = matches;
+  doc.has_in_use = in_use->given;
   if (!format || *format == "table") {
-    out << render_simulation_table(doc, max_rows);
+    out << render_simulation_table(doc, *max_rows);
   } else if (*format == "json") {
     out << render_simulation_json(doc);
   } else if (*format == "html") {
@@ -233,6 +262,7 @@ int cmd_simulate(std::span<const std::string_view> args, std::ostream& out, std:
   } else {
     out << render_simulation_csv(doc);
   }
+  if (in_use->fail && !in_use_removals(doc).empty()) return exit_in_use;
   return exit_ok;
 }
 

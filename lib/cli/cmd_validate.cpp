@@ -6,8 +6,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <ecrlp/registry.hpp>
+
 #include <algorithm>
 #include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "app.hpp"
 #include "common.hpp"
@@ -16,6 +21,7 @@ namespace ecrlp::cli {
 namespace {
 
 constexpr std::string_view validate_help = R"(Usage: ecrlp validate [--format text|json] POLICY...
+       ecrlp validate [--format text|json] --registry DIR [POLICY...]
 
 Checks each POLICY file against every constraint ECR enforces when a lifecycle policy is put or
 previewed, and reports every problem found (not just the first), each with a stable code, a JSON
@@ -27,6 +33,8 @@ lifecyclePolicyText is checked).
 
 Options:
   --format text|json   text (default): compiler-style lines; json: one object per file.
+  --registry DIR       Also validate every repository's lifecycle-policy.json in a registry
+                       snapshot (repositories without one are listed as such).
   -h, --help           Show this help.
 
 Exit status: 0 every policy valid, 1 any policy invalid, 2 usage error, 3 a file unreadable.
@@ -35,7 +43,7 @@ Exit status: 0 every policy valid, 1 any policy invalid, 2 usage error, 3 a file
 }  // namespace
 
 int cmd_validate(std::span<const std::string_view> args, std::ostream& out, std::ostream& err) {
-  static constexpr option_spec specs[] = {{"format"}};
+  static constexpr option_spec specs[] = {{"format"}, registry_option};
   command_line cl;
   if (auto e = parse_command_line(args, specs, cl)) return usage_error(err, "validate", *e);
   if (cl.help) {
@@ -44,17 +52,39 @@ int cmd_validate(std::span<const std::string_view> args, std::ostream& out, std:
   }
   const auto format = cl.get("format");
   if (auto e = check_format(format, {"text", "json"})) return usage_error(err, "validate", *e);
-  if (cl.positional.empty()) return usage_error(err, "validate", "no POLICY file given");
+  const auto registry = cl.get("registry");
+  if (cl.positional.empty() && !registry) {
+    return usage_error(err, "validate", "no POLICY file given");
+  }
   const bool json = format && *format == "json";
 
   int status = exit_ok;
+  // (file, repository name or "" for a POLICY argument)
+  std::vector<std::pair<std::string, std::string>> paths;
+  for (const auto& p : cl.positional) paths.emplace_back(p, "");
+  std::vector<std::string> without_policy;
+  if (registry) {
+    const auto snap = load_registry(*registry);
+    if (!snap.ok()) {
+      err << render_diagnostics_text(snap.diagnostics);
+      return std::max(status_for(snap.diagnostics), static_cast<int>(exit_invalid));
+    }
+    for (const auto& repo : snap.value->repositories) {
+      if (repo.has_policy_file) {
+        paths.emplace_back((repo.directory / "lifecycle-policy.json").string(), repo.name);
+      } else {
+        without_policy.push_back(repo.name);
+      }
+    }
+  }
   nlohmann::ordered_json files = nlohmann::ordered_json::array();
-  for (const auto& path : cl.positional) {
+  for (const auto& [path, repo_name] : paths) {
     const auto parsed = load_policy(path);
     status = std::max(status, status_for(parsed.diagnostics));
     if (json) {
       nlohmann::ordered_json f;
       f["file"] = path;
+      if (!repo_name.empty()) f["repositoryName"] = repo_name;
       f["valid"] = parsed.ok();
       if (parsed.value) f["rules"] = parsed.value->policy.rules.size();
       f["diagnostics"] = nlohmann::ordered_json::parse(render_diagnostics_json(parsed.diagnostics));
@@ -71,10 +101,14 @@ int cmd_validate(std::span<const std::string_view> args, std::ostream& out, std:
       }
     }
   }
+  if (!json) {
+    for (const auto& name : without_policy) out << name << ": no lifecycle policy\n";
+  }
   if (json) {
     nlohmann::ordered_json doc;
     doc["valid"] = status == exit_ok;
     doc["files"] = std::move(files);
+    if (registry) doc["repositoriesWithoutPolicy"] = without_policy;
     out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   }
   return status;

@@ -1,12 +1,18 @@
 // SPDX-License-Identifier: MIT
 #include "common.hpp"
 
+#include <ecrlp/manifest_parser.hpp>
 #include <ecrlp/report.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
+#include <iostream>
 #include <ostream>
+
+#include <unistd.h>
 
 #include "app.hpp"
 
@@ -51,7 +57,10 @@ std::optional<std::string> parse_command_line(std::span<const std::string_view> 
     const auto spec = std::find_if(specs.begin(), specs.end(),
                                    [&](const option_spec& s) { return s.name == name; });
     if (spec == specs.end()) return "unknown option '--" + std::string(name) + "'";
-    if (!value) {
+    if (spec->flag) {
+      if (value) return "option '--" + std::string(name) + "' takes no value";
+      value = std::string_view{};
+    } else if (!value) {
       if (i + 1 >= args.size()) return "option '--" + std::string(name) + "' needs a value";
       value = args[++i];
     }
@@ -129,6 +138,221 @@ std::optional<inventory> load_images_reporting(const std::vector<std::string>& p
     return std::nullopt;
   }
   return std::move(parsed.value);
+}
+
+std::optional<std::size_t> max_rows_option(const command_line& cl, std::string_view command,
+                                           std::size_t fallback, std::ostream& err) {
+  const auto m = cl.get("max-rows");
+  if (!m) return fallback;
+  std::size_t n = 0;
+  const auto* end = m->data() + m->size();
+  const auto [p, ec] = std::from_chars(m->data(), end, n);
+  if (ec != std::errc{} || p != end || m->empty()) {
+    (void)usage_error(err, command, "--max-rows takes a whole number, not '" + *m + "'");
+    return std::nullopt;
+  }
+  return n;
+}
+
+std::optional<std::string> check_image_options(const command_line& cl, bool required) {
+  const bool images = cl.has("images");
+  const bool registry = cl.has("registry");
+  if (images && registry) return "--images and --registry cannot be used together";
+  if (cl.has("manifests") && !images) {
+    return registry ? "--manifests goes with --images (a registry snapshot holds its own manifests)"
+                    : "--manifests needs --images";
+  }
+  if (required && !images && !registry) return "--images FILE or --registry DIR is required";
+  return std::nullopt;
+}
+
+std::optional<image_input> load_image_input(const command_line& cl, std::ostream& err,
+                                            int& status) {
+  image_input in;
+  in.independent_images = cl.has("independent-images");
+  if (const auto dir = cl.get("registry")) {
+    auto loaded = load_registry(*dir);
+    err << render_diagnostics_text(loaded.diagnostics);
+    status = std::max(status, status_for(loaded.diagnostics));
+    if (!loaded.ok()) {
+      status = std::max(status, static_cast<int>(exit_invalid));
+      return std::nullopt;
+    }
+    for (const auto& repo : loaded.value->repositories) {
+      err << render_diagnostics_text(repo.diagnostics);
+      if (repo.failed()) {
+        err << "ecrlp: repository '" << repo.name
+            << "' has errors (above) and is skipped; the others are evaluated\n";
+        status = std::max(status, static_cast<int>(exit_invalid));
+      }
+    }
+    in.registry = std::move(*loaded.value);
+    return in;
+  }
+  const auto paths = cl.all("images");
+  if (paths.empty()) return in;
+  auto inv = load_images_reporting(paths, err, status);
+  if (!inv) return std::nullopt;
+  if (const auto manifest_paths = cl.all("manifests"); !manifest_paths.empty()) {
+    const std::vector<std::filesystem::path> files(manifest_paths.begin(), manifest_paths.end());
+    auto indexes = load_index_manifests(files);
+    err << render_diagnostics_text(indexes.diagnostics);
+    status = std::max(status, status_for(indexes.diagnostics));
+    if (!indexes.ok()) {
+      status = std::max(status, static_cast<int>(exit_invalid));
+      return std::nullopt;
+    }
+    inv->indexes = std::move(*indexes.value);
+  }
+  in.single = std::move(*inv);
+  return in;
+}
+
+std::optional<in_use_input> load_in_use_reporting(const command_line& cl, std::string_view command,
+                                                  std::ostream& err, int& status) {
+  in_use_input in;
+  const auto files = cl.all("in-use");
+  in.given = !files.empty();
+  in.fail = cl.has("fail-on-in-use");
+  if (in.fail && !in.given) {
+    (void)usage_error(err, command, "--fail-on-in-use needs --in-use FILE");
+    status = exit_usage;
+    return std::nullopt;
+  }
+  bool ok = true;
+  for (const auto& f : files) {
+    auto list = load_in_use(f);
+    err << render_diagnostics_text(list.diagnostics);
+    status = std::max(status, status_for(list.diagnostics));
+    if (!list.ok()) {
+      status = std::max(status, static_cast<int>(exit_invalid));
+      ok = false;
+      continue;
+    }
+    for (auto& r : list.value->refs) in.refs.push_back(std::move(r));
+  }
+  if (!ok) return std::nullopt;
+  return in;
+}
+
+void warn_unmatched(std::ostream& err, std::string_view command, std::span<const in_use_ref> refs,
+                    std::span<const std::size_t> unmatched) {
+  for (const std::size_t k : unmatched) {
+    if (k >= refs.size()) continue;
+    const auto& r = refs[k];
+    err << r.source;
+    if (r.line != 0) err << ":" << r.line << ":" << r.column;
+    err << ": warning[in_use.unmatched]";
+    if (!r.pointer.empty()) err << " at " << r.pointer;
+    err << ": ecrlp " << command << ": in-use reference '" << r.text
+        << "' names no image of the repositories evaluated\n";
+  }
+}
+
+namespace {
+
+std::optional<double> parse_price(const command_line& cl, std::string_view name,
+                                  std::string_view command, std::ostream& err) {
+  const auto v = cl.get(name);
+  if (!v) return std::nullopt;
+  double d = 0;
+  const auto* end = v->data() + v->size();
+  const auto [p, ec] = std::from_chars(v->data(), end, d, std::chars_format::fixed);
+  if (v->empty() || ec != std::errc{} || p != end || !std::isfinite(d) || d < 0) {
+    (void)usage_error(err, command,
+                      "--" + std::string(name) + " takes a price in US dollars per GB-month (e.g. " +
+                          "0.10), not '" + *v + "'");
+    return -1.0;
+  }
+  return d;
+}
+
+}  // namespace
+
+std::optional<storage_prices> prices_option(const command_line& cl, std::string_view command,
+                                            std::ostream& err) {
+  storage_prices p;
+  if (const auto s = parse_price(cl, "price-standard", command, err)) {
+    if (*s < 0) return std::nullopt;
+    p.standard_per_gb_month = *s;
+  }
+  if (const auto a = parse_price(cl, "price-archive", command, err)) {
+    if (*a < 0) return std::nullopt;
+    p.archive_per_gb_month = *a;
+  }
+  return p;
+}
+
+repository_outcome make_outcome(std::string_view repository_name, std::string_view registry_id,
+                                std::span<const image> images,
+                                std::span<const index_manifest> indexes,
+                                const evaluation_result& result, const storage_prices& prices,
+                                const in_use_input& in_use, in_use_coverage& coverage) {
+  repository_outcome o;
+  o.name = repository_name;
+  o.images = images;
+  o.result = &result;
+  o.effect = compute_impact(images, result, prices);
+  if (in_use.given) {
+    o.matches = match_in_use(in_use.refs, repository_name, registry_id, images, indexes);
+    o.violations = find_violations(o.matches, result);
+    coverage.add(o.matches);
+  }
+  return o;
+}
+
+progress_bar::progress_bar(std::ostream& err) : err_{err} {
+  on_ = &err == &std::cerr && ::isatty(2) == 1;
+  start_ns_ = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                  std::chrono::steady_clock::now().time_since_epoch())
+                  .count();
+}
+
+registry_progress progress_bar::callback() {
+  if (!on_) return {};
+  return [this](std::size_t done, std::size_t total, std::size_t images) {
+    const auto now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                            std::chrono::steady_clock::now().time_since_epoch())
+                            .count();
+    const double secs = static_cast<double>(now_ns - start_ns_) / 1e9;
+    constexpr std::size_t width = 30;
+    const std::size_t filled = total == 0 ? width : done * width / total;
+    std::string bar(filled, '#');
+    bar.append(width - filled, '.');
+    const double rate = secs > 0 ? static_cast<double>(images) / secs : 0.0;
+    err_ << "\r[" << bar << "] " << done << "/" << total << " repositories, "
+         << static_cast<std::uint64_t>(rate) << " images/s " << std::flush;
+    drawn_ = true;
+  };
+}
+
+void progress_bar::clear() {
+  if (!drawn_) return;
+  err_ << "\r" << std::string(79, ' ') << "\r" << std::flush;
+  drawn_ = false;
+}
+
+std::string json_string(std::string_view s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20) {
+      constexpr char hex[] = "0123456789abcdef";
+      out += "\\u00";
+      out += hex[u >> 4];
+      out += hex[u & 0xF];
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+bool prices_given(const command_line& cl) {
+  return cl.has("price-standard") || cl.has("price-archive");
 }
 
 }  // namespace ecrlp::cli
