@@ -38,30 +38,14 @@ while [[ $# -gt 0 ]]; do
 done
 [[ -n "$data" ]] || data="$build/compare-data"
 
-echo "== build (Release) in $build"
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DECRLP_BUILD_BENCH=ON \
-  -DECRLP_BUILD_TESTS=OFF -DECRLP_BUILD_EXAMPLES=OFF -DECRLP_INSTALL=OFF >/dev/null
-cmake --build "$build" --parallel 2 --target ecrlp-cli ingest_floor >/dev/null
+# shellcheck source=bench/common.sh
+source "$root/bench/common.sh"
+bench_build ecrlp-cli ingest_floor
+bench_inputs
 
 ecrlp="$build/ecrlp"
 floor="$build/bench/ingest_floor"
 policy="$root/examples/story/policy.json"
-now="2026-11-28T00:00:00Z"
-seed=12
-mkdir -p "$data"
-
-IFS=',' read -r -a size_list <<<"$sizes"
-for n in "${size_list[@]}"; do
-  file="$data/images-$n-seed$seed.json"
-  if [[ ! -s "$file" ]]; then
-    echo "== generate $n images (seed $seed) -> $file"
-    python3 "$root/scripts/gen-inventory.py" --images "$n" --seed "$seed" --now "$now" \
-      --output "$file.tmp"
-    mv "$file.tmp" "$file"
-  fi
-done
-
-echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 python3 - "$ecrlp" "$floor" "$policy" "$now" "$runs" "$data" "$seed" "${size_list[@]}" <<'PY'
 import os, statistics, subprocess, sys, time

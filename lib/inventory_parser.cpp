@@ -8,7 +8,9 @@
 //  * strings without backslashes are taken straight from the input buffer (no unescape copy), and
 //    each std::string an image keeps is constructed exactly once, in place;
 //  * timestamps go through the allocation-free fast path of parse_timestamp;
-//  * line/column are computed only when a diagnostic is emitted, incrementally (line_counter).
+//  * line/column are computed only when a diagnostic is emitted, incrementally (line_counter);
+//  * pages of 16 MiB or more are parsed in windows of whole ImageDetails, so that neither the
+//    text nor simdjson's index of it is ever in memory whole ("Windowed parsing" below).
 // Ignored members are skipped by walking them, not by simdjson's blind skip, so that their
 // scalars are validated like the rest of the document and so that nesting deeper than
 // max_nesting is reported (On-Demand itself has no depth limit) instead of being walked forever.
@@ -20,6 +22,7 @@
 #include <simdjson.h>
 
 #if defined(__unix__) || defined(__APPLE__)
+#  include <fcntl.h>
 #  include <sys/mman.h>
 #  include <unistd.h>
 #  if defined(MAP_POPULATE)
@@ -73,6 +76,15 @@ constexpr std::size_t max_tag_length = 300;
 constexpr std::size_t max_tags_per_image = 1'000;
 /// Longest digest: sha256 digests have 71 characters, sha512 ones 135.
 constexpr std::size_t max_digest_length = 1'024;
+
+/// Windowed parsing (page_parser::run_windowed): bytes read per window. 1 to 16 MiB windows ingest
+/// at the same speed (bench/memory.sh); 4 MiB keeps a window and its structural index in the
+/// last-level cache of most machines and costs ~10 MiB of memory in all.
+constexpr std::size_t default_window_bytes = std::size_t{4} << 20;
+/// Inputs smaller than this are parsed whole, in one pass: their text and its index are small.
+constexpr std::size_t window_threshold = std::size_t{16} << 20;
+/// A page without a line break in its first 64 KiB is parsed whole (see run_windowed).
+constexpr std::size_t minified_probe_bytes = std::size_t{64} << 10;
 
 enum class flow : unsigned char { stop, go };
 
@@ -385,32 +397,97 @@ std::size_t locate_extra_close(std::string_view s) noexcept {
   return std::string_view::npos;
 }
 
+/// Random access to the bytes of one input, by file offset: the whole text in memory, or an open
+/// file read with pread() (windowed parsing keeps only a window of it in memory).
+class text_source {
+ public:
+  text_source() = default;
+  text_source(const text_source&) = delete;
+  text_source& operator=(const text_source&) = delete;
+  virtual ~text_source() = default;
+
+  /// Number of bytes of the input.
+  [[nodiscard]] virtual std::size_t size() const noexcept = 0;
+  /// Copies up to `n` bytes from `offset` to `out`; returns how many (0 at the end or on an error).
+  virtual std::size_t read(std::size_t offset, char* out, std::size_t n) noexcept = 0;
+  /// Up to `n` bytes from `offset`: a view into the input itself or into `scratch`.
+  virtual std::string_view view(std::size_t offset, std::size_t n, std::string& scratch) {
+    scratch.resize(n);
+    scratch.resize(read(offset, scratch.data(), n));
+    return scratch;
+  }
+};
+
+class memory_source final : public text_source {
+ public:
+  explicit memory_source(std::string_view text) noexcept : text_{text} {}
+  [[nodiscard]] std::size_t size() const noexcept override { return text_.size(); }
+  std::size_t read(std::size_t offset, char* out, std::size_t n) noexcept override {
+    if (offset >= text_.size()) return 0;
+    n = std::min(n, text_.size() - offset);
+    std::memcpy(out, text_.data() + offset, n);
+    return n;
+  }
+  std::string_view view(std::size_t offset, std::size_t n, std::string&) override {
+    if (offset >= text_.size()) return {};
+    return text_.substr(offset, n);
+  }
+
+ private:
+  std::string_view text_;
+};
+
 /// Turns byte offsets into 1-based line/column, moving a cursor so that a whole file of
-/// diagnostics costs about one pass over the text.
+/// diagnostics costs about one pass over the text. Offsets are offsets in the input (the file),
+/// whatever part of it is in memory.
 class line_counter {
  public:
-  explicit line_counter(std::string_view text) noexcept : text_{text} {}
+  explicit line_counter(text_source& source) noexcept : source_{&source} {}
 
-  void locate(std::size_t offset, std::size_t& line, std::size_t& column) noexcept {
-    offset = std::min(offset, text_.size());
+  void locate(std::size_t offset, std::size_t& line, std::size_t& column) {
+    offset = std::min(offset, source_->size());
     if (offset >= pos_) {
-      const char* p = text_.data() + pos_;
-      const char* end = text_.data() + offset;
-      while (p < end) {
-        const void* nl = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
-        if (nl == nullptr) break;
-        p = static_cast<const char*>(nl) + 1;
-        ++line_;
-        line_start_ = static_cast<std::size_t>(p - text_.data());
+      std::size_t p = pos_;
+      while (p < offset) {
+        const std::string_view v = source_->view(p, std::min(chunk, offset - p), scratch_);
+        if (v.empty()) break;
+        const char* q = v.data();
+        const char* end = v.data() + v.size();
+        while (q < end) {
+          const void* nl = std::memchr(q, '\n', static_cast<std::size_t>(end - q));
+          if (nl == nullptr) break;
+          q = static_cast<const char*>(nl) + 1;
+          ++line_;
+          line_start_ = p + static_cast<std::size_t>(q - v.data());
+        }
+        p += v.size();
       }
       pos_ = offset;
     } else if (offset < line_start_) {
       // Backwards across line breaks: rare (a missing field reported at its object's start).
-      const std::size_t breaks = static_cast<std::size_t>(
-          std::count(text_.data() + offset, text_.data() + line_start_, '\n'));
+      std::size_t breaks = 0;
+      for (std::size_t p = offset; p < line_start_;) {
+        const std::string_view v = source_->view(p, std::min(chunk, line_start_ - p), scratch_);
+        if (v.empty()) break;
+        breaks += static_cast<std::size_t>(std::count(v.begin(), v.end(), '\n'));
+        p += v.size();
+      }
       line_ -= breaks;
       std::size_t start = offset;
-      while (start > 0 && text_[start - 1] != '\n') --start;
+      while (start > 0) {
+        const std::size_t from = start > chunk ? start - chunk : 0;
+        const std::string_view v = source_->view(from, start - from, scratch_);
+        if (v.size() != start - from) {
+          start = 0;
+          break;
+        }
+        const std::size_t nl = v.rfind('\n');
+        if (nl != std::string_view::npos) {
+          start = from + nl + 1;
+          break;
+        }
+        start = from;
+      }
       line_start_ = start;
       pos_ = offset;
     }
@@ -419,7 +496,9 @@ class line_counter {
   }
 
  private:
-  std::string_view text_;
+  static constexpr std::size_t chunk = std::size_t{1} << 20;
+  text_source* source_;
+  std::string scratch_;
   std::size_t pos_ = 0;
   std::size_t line_ = 1;
   std::size_t line_start_ = 0;
@@ -587,6 +666,13 @@ class digest_table {
     }
   }
 
+  /// Forgets every index and inserts those of `images` again (after images were removed).
+  void rebuild(const std::vector<image>& images) {
+    std::fill(slots_.begin(), slots_.end(), slot{});
+    count_ = 0;
+    for (std::size_t i = 0; i < images.size(); ++i) (void)insert(images, static_cast<std::uint32_t>(i));
+  }
+
   void reserve(const std::vector<image>& images, std::size_t n) {
     std::size_t want = 64;
     while (want < n * 2) want *= 2;
@@ -631,21 +717,123 @@ struct load_state {
 // ---------------------------------------------------------------------------------------------
 // One page
 
-class page_parser {
+/// The reusable buffer of windowed parsing (see page_parser::run_windowed).
+class window_buffer {
  public:
-  page_parser(load_state& st, std::string_view file, std::string_view text)
-      : st_{st}, file_{file}, text_{text}, lines_{text} {}
-
-  /// Parses `text` (which must be followed by SIMDJSON_PADDING readable bytes).
-  void run(od::parser& parser);
+  /// At least `n` writable bytes, or nullptr when memory is short.
+  [[nodiscard]] char* reserve(std::size_t n) noexcept {
+    if (n > size_) {
+      data_.reset(new (std::nothrow) char[n]);
+      size_ = data_ ? n : 0;
+      if (data_) detail::advise_huge_pages(data_.get(), n);
+    }
+    return data_.get();
+  }
 
  private:
+  std::unique_ptr<char[]> data_;
+  std::size_t size_ = 0;
+};
+
+/// Window sizes and counters of windowed parsing (the tests force small windows).
+struct window_options {
+  std::size_t window_bytes = default_window_bytes;  ///< bytes read per window
+  std::size_t threshold = window_threshold;        ///< smaller inputs are parsed whole
+  std::size_t* windows = nullptr;                  ///< windows parsed, when not null
+  std::size_t* fallbacks = nullptr;                ///< pages parsed whole after all
+};
+
+class page_parser {
+ public:
+  /// A page whose whole text is in memory.
+  page_parser(load_state& st, std::string_view file, std::string_view text)
+      : st_{st}, file_{file}, text_{text}, own_source_{text}, source_{&own_source_},
+        lines_{own_source_} {
+    set_segments(text.data(), text.size(), 0);
+  }
+
+  /// A page read window by window from `source` (run_windowed).
+  page_parser(load_state& st, std::string_view file, text_source& source)
+      : st_{st}, file_{file}, own_source_{{}}, source_{&source}, lines_{source} {}
+
+  /// Parses `text` (which must be followed by SIMDJSON_PADDING readable bytes).
+  void run(od::parser& parser) {
+    begin_page();
+    parse_text(parser);
+  }
+
+  /// Parses the page in windows of whole ImageDetails (see "Windowed parsing" below). Returns
+  /// false when the page must be parsed whole instead; the caller then rewinds the load state
+  /// (rewind_page) and calls run() on the whole text, which reports exactly what a whole parse
+  /// reports.
+  bool run_windowed(od::parser& parser, window_buffer& buffer, const window_options& options);
+
+ private:
+  enum class mode : unsigned char {
+    whole,     ///< the whole page is in text_
+    window,    ///< text_ is a window of whole ImageDetails
+    skeleton,  ///< text_ is the page without its ImageDetails
+  };
+  enum class window_step : unsigned char { progress, stalled, closed, fallback };
+
+  void begin_page() {
+    page_ = static_cast<std::uint32_t>(st_.pages.size());
+    st_.pages.push_back(page_info{std::string{file_}, {}});
+    st_.next_token_warning.reset();
+  }
+  void parse_text(od::parser& parser);
+  window_step walk_window(od::parser& parser, std::size_t& next);
+  void reserve_images(std::size_t text_bytes);
+
+  void set_segments(const char* begin, std::size_t size, std::size_t offset) noexcept {
+    segments_[0] = segment{begin, begin + size, offset};
+    segment_count_ = 1;
+  }
+
+  /// The input offset of a pointer into text_, if it points into a part of the input.
+  [[nodiscard]] std::optional<std::size_t> input_offset(const char* at) const noexcept {
+    for (std::size_t i = segment_count_; i-- > 0;) {
+      const segment& s = segments_[i];
+      if (at >= s.begin && at <= s.end) return s.offset + static_cast<std::size_t>(at - s.begin);
+    }
+    return std::nullopt;
+  }
+
+  /// What an ImageDetail of a window may change, to undo it when the window ends inside it.
+  struct element_mark {
+    std::size_t diagnostics;
+    std::size_t errors;
+    std::size_t items;
+    bool any_error;
+    bool repository_unset;
+    bool registry_unset;
+  };
+  [[nodiscard]] element_mark mark_element() const noexcept {
+    return {st_.diagnostics.size(), errors_, st_.items, st_.any_error,
+            st_.repository_where.empty(), st_.registry_where.empty()};
+  }
+  void rewind_element(const element_mark& m) {
+    st_.diagnostics.resize(m.diagnostics);
+    errors_ = m.errors;
+    st_.items = m.items;
+    st_.any_error = m.any_error;
+    if (m.repository_unset) {
+      st_.repository_where.clear();
+      st_.repository_name.clear();
+    }
+    if (m.registry_unset) {
+      st_.registry_where.clear();
+      st_.registry_id.clear();
+    }
+  }
+
   // --- diagnostics
   flow report(severity level, std::string_view code, std::string pointer, std::string message,
               const char* at) {
     if (level == severity::error) {
       st_.any_error = true;
       if (errors_ >= max_errors_per_file) {
+        final_stop_ = true;
         push(severity::error, "inventory.too_many_errors", "",
              "more than " + std::to_string(max_errors_per_file) +
                  " errors in this file; the rest of it was not checked",
@@ -675,9 +863,11 @@ class page_parser {
     d.pointer = std::move(pointer);
     d.message = std::move(message);
     d.file = std::string{file_};
-    if (at != nullptr && at >= text_.data() && at <= text_.data() + text_.size()) {
-      d.byte = static_cast<std::size_t>(at - text_.data());
-      lines_.locate(d.byte, d.line, d.column);
+    if (at != nullptr) {
+      if (const auto offset = input_offset(at)) {
+        d.byte = *offset;
+        lines_.locate(d.byte, d.line, d.column);
+      }
     }
     return d;
   }
@@ -686,6 +876,10 @@ class page_parser {
   /// `value_at`: the start of the value that failed (a string with a bad escape), when known;
   /// simdjson's own location is then already past it.
   flow syntax(error_code e, std::string pointer = {}, const char* value_at = nullptr) {
+    if (mode_ != mode::whole) {  // a window cut inside an ImageDetail, or a reason to parse whole
+      syntax_failed_ = true;
+      return flow::stop;
+    }
     const char* at = value_at;
     bool at_end = value_at == nullptr;
     if (value_at == nullptr && doc_ != nullptr && e != simdjson::INCOMPLETE_ARRAY_OR_OBJECT) {
@@ -742,6 +936,10 @@ class page_parser {
   }
 
   flow syntax_at(std::string message, std::string pointer, const char* at) {
+    if (mode_ != mode::whole) {
+      syntax_failed_ = true;
+      return flow::stop;
+    }
     (void)error("inventory.syntax", std::move(pointer), std::move(message), at);
     return flow::stop;
   }
@@ -845,6 +1043,7 @@ class page_parser {
   }
 
   flow too_deep(od::value& v) {
+    final_stop_ = true;
     (void)error("inventory.depth", {},
                 "arrays/objects are nested more than " + std::to_string(max_nesting) +
                     " levels deep; the rest of the file was not read",
@@ -908,10 +1107,26 @@ class page_parser {
   flow read_severity_counts(image_ctx& c, od::value& v, od::json_type t, finding_counts& out);
   flow finish_image(image_ctx& c);
 
+  struct segment {
+    const char* begin;
+    const char* end;  // inclusive: a pointer just past the last byte maps too
+    std::size_t offset;
+  };
+
   load_state& st_;
   std::string_view file_;
-  std::string_view text_;  // the whole file, a UTF-8 BOM included (offsets are file offsets)
+  /// The text being parsed: the whole file, a UTF-8 BOM included, or a window or the skeleton
+  /// of it; segments_ map pointers into it to offsets in the file.
+  std::string_view text_;
+  memory_source own_source_;
+  text_source* source_;
   line_counter lines_;
+  std::array<segment, 2> segments_{};
+  std::size_t segment_count_ = 0;
+  mode mode_ = mode::whole;
+  bool syntax_failed_ = false;  ///< a syntax error in window or skeleton mode (not reported)
+  bool final_stop_ = false;     ///< too many errors, or too deep: the rest of the page is not read
+  std::uint32_t next_item_ = 0;  ///< window mode: index of the next ImageDetail
   od::document* doc_ = nullptr;
   std::string_view prefix_;
   std::size_t image_depth_ = 3;  // nesting level of an ImageDetail object (root = 1)
@@ -920,11 +1135,7 @@ class page_parser {
   std::vector<std::string_view> tag_scratch_;  // read_tags: the tags of one image, as read
 };
 
-void page_parser::run(od::parser& parser) {
-  page_ = static_cast<std::uint32_t>(st_.pages.size());
-  st_.pages.push_back(page_info{std::string{file_}, {}});
-  st_.next_token_warning.reset();
-
+void page_parser::parse_text(od::parser& parser) {
   if (text_.size() > max_input_bytes) {
     (void)error("io.too_large", {},
                 "the input is " + std::to_string(text_.size()) + " bytes; at most " +
@@ -1097,15 +1308,28 @@ flow page_parser::parse_root() {
   return flow::go;
 }
 
-flow page_parser::parse_details(od::array& details) {
+void page_parser::reserve_images(std::size_t text_bytes) {
   // A rough guess (pretty-printed CLI v2 output is ~1 KB per image) saves most reallocations.
-  const std::size_t guess = st_.images.size() + text_.size() / 1024 + 16;
+  const std::size_t guess = st_.images.size() + text_bytes / 1024 + 16;
   if (st_.images.capacity() < guess) {
     st_.images.reserve(guess);
     detail::advise_huge_pages(st_.images.data(), st_.images.capacity() * sizeof(image));
     st_.origins.reserve(guess);
     st_.digests.reserve(st_.images, guess);
   }
+}
+
+flow page_parser::parse_details(od::array& details) {
+  if (mode_ == mode::skeleton) {
+    // The ImageDetails were parsed window by window; the skeleton's array is empty.
+    for (auto element : details) {
+      (void)element;
+      syntax_failed_ = true;
+      return flow::stop;
+    }
+    return flow::go;
+  }
+  reserve_images(text_.size());
   std::uint32_t item = 0;
   for (auto element : details) {
     od::value v;
@@ -1600,6 +1824,320 @@ flow page_parser::finish_image(image_ctx& c) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Windowed parsing
+//
+// simdjson On-Demand indexes a whole document before walking it: for a 1.3 GB page, the mapped
+// text and its structural index alone are 1.7 GiB. A large page is therefore parsed in windows:
+//
+//  * the head of the page, up to and including the `[` of its ImageDetail array, must be exactly
+//    `{ "imageDetails": [` (what the AWS CLI writes) or `[` (a bare array); anything else is
+//    parsed whole;
+//  * a window is the next ~4 MiB of the input, read into a reusable buffer and cut after its last
+//    line break (a raw line break is never inside a JSON string), with a `]` appended. The first
+//    window starts at the array's `[`; the next ones start at the `,` or `]` after the last
+//    ImageDetail taken, behind a made-up `[0` (a dummy element, skipped);
+//  * each window is indexed and walked by the same code as a whole page; an ImageDetail is taken
+//    once it is complete, and one the window cuts through (the walk then fails inside it) is
+//    undone (rewind_element) and read again at the start of the next window. A window in which
+//    not one ImageDetail completes is read again twice as long;
+//  * once the array's own `]` is inside a window, the rest of the page (nextToken, other
+//    members, what follows the document) is parsed as a "skeleton": the head and that rest with
+//    the ImageDetails left out, walked by parse_root as usual.
+// Positions are input offsets throughout (segments_ map window pointers to them; line_counter
+// reads the input itself), so every diagnostic is the one a whole parse gives. Anything a window
+// cannot settle on its own, where a whole parse would look at the whole text first, makes the
+// page be parsed whole after all, from a clean state (rewind_page): a syntax error, invalid
+// UTF-8, an unclosed string, too deep nesting, too many errors or images, any error in the
+// skeleton. Those pages cost a second pass and the whole text in memory, as before.
+
+struct page_head {
+  std::size_t array_open = 0;  ///< offset of the `[` of the ImageDetail array
+  bool bare = false;           ///< the page is a bare array
+};
+
+/// Recognizes `[` or `{ "imageDetails": [` (a UTF-8 BOM and blanks allowed) at the start.
+std::optional<page_head> scan_head(std::string_view t) noexcept {
+  std::size_t i = t.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  const auto blanks = [&] {
+    while (i < t.size() && is_json_ws(t[i])) ++i;
+  };
+  blanks();
+  if (i < t.size() && t[i] == '[') return page_head{i, true};
+  if (i >= t.size() || t[i] != '{') return std::nullopt;
+  ++i;
+  blanks();
+  constexpr std::string_view key = "\"imageDetails\"";
+  if (t.substr(i, key.size()) != key) return std::nullopt;
+  i += key.size();
+  blanks();
+  if (i >= t.size() || t[i] != ':') return std::nullopt;
+  ++i;
+  blanks();
+  if (i >= t.size() || t[i] != '[') return std::nullopt;
+  return page_head{i, false};
+}
+
+page_parser::window_step page_parser::walk_window(od::parser& parser, std::size_t& next) {
+  od::document doc;
+  if (parser.iterate(text_.data(), text_.size(), text_.size() + simdjson::SIMDJSON_PADDING)
+          .get(doc) != simdjson::SUCCESS) {
+    return window_step::fallback;  // invalid UTF-8, an unclosed string, ...: a whole parse says
+  }
+  od::array elements;
+  if (doc.get_array().get(elements) != simdjson::SUCCESS) return window_step::fallback;
+  bool dummy = segments_[0].begin != text_.data();  // the made-up `[0` of a later window
+  std::size_t taken = 0;
+  bool cut = false;
+  for (auto element : elements) {
+    od::value v;
+    if (std::move(element).get(v) != simdjson::SUCCESS) {
+      cut = true;
+      break;
+    }
+    if (dummy) {
+      dummy = false;
+      continue;
+    }
+    const element_mark mark = mark_element();
+    if (++st_.items > st_.max_items) return window_step::fallback;
+    if (parse_image(v, next_item_) == flow::stop) {
+      if (final_stop_) return window_step::fallback;
+      rewind_element(mark);
+      syntax_failed_ = false;
+      cut = true;
+      break;
+    }
+    ++next_item_;
+    ++taken;
+    // Where the element ends: the next token, a `,` or `]`. None means that the element took the
+    // window's own `]`: it was cut short (only possible for an element that is not an object).
+    const char* loc = nullptr;
+    if (doc.current_location().get(loc) != simdjson::SUCCESS) return window_step::fallback;
+    const auto offset = input_offset(loc);
+    if (!offset) return window_step::fallback;
+    next = *offset;
+  }
+  if (cut) return taken == 0 ? window_step::stalled : window_step::progress;
+  // The array ended: at the window's own `]` (nothing follows), or at the page's.
+  const char* loc = nullptr;
+  const auto e = doc.current_location().get(loc);
+  if (e == simdjson::OUT_OF_BOUNDS) return taken == 0 ? window_step::stalled : window_step::progress;
+  if (e != simdjson::SUCCESS) return window_step::fallback;
+  const char* close = loc;
+  while (close > text_.data() && is_json_ws(close[-1])) --close;
+  if (close == text_.data() || close[-1] != ']') return window_step::fallback;
+  const auto offset = input_offset(close - 1);
+  if (!offset) return window_step::fallback;
+  next = *offset;
+  return window_step::closed;
+}
+
+bool page_parser::run_windowed(od::parser& parser, window_buffer& buffer,
+                               const window_options& options) {
+  const std::size_t size = source_->size();
+  std::string scratch;
+  const auto head = scan_head(source_->view(0, std::min<std::size_t>(size, 4096), scratch));
+  if (!head) return false;
+  begin_page();
+  mode_ = mode::window;
+  prefix_ = head->bare ? "" : "/imageDetails";
+  image_depth_ = head->bare ? 2 : 3;
+  st_.pages[page_].prefix = prefix_;
+  reserve_images(size);
+
+  constexpr std::size_t parser_depth = max_nesting + 8;  // as in parse_text
+  constexpr std::size_t front = 2;                        // room for the made-up `[0`
+  std::size_t start = head->array_open;
+  bool first = true;
+  std::size_t want = std::max<std::size_t>(options.window_bytes, 1);
+  std::size_t tail = 0;
+  for (bool closed = false; !closed;) {
+    char* const base = buffer.reserve(front + want + 1 + simdjson::SIMDJSON_PADDING);
+    if (base == nullptr) return false;
+    char* const data = base + front;
+    std::size_t n = 0;
+    while (n < want) {
+      const std::size_t got = source_->read(start + n, data + n, want - n);
+      if (got == 0) break;
+      n += got;
+    }
+    const bool at_end = n < want || start + n >= size;
+    if (!at_end) {
+      const std::size_t line_break = std::string_view{data, n}.rfind('\n');
+      if (line_break == std::string_view::npos) {
+        // No line break in the first 64 KiB: minified JSON, parsed whole (in one window it would
+        // need a copy of the whole text).
+        if (first && want >= minified_probe_bytes) return false;
+        want *= 2;
+        continue;
+      }
+      n = line_break + 1;
+    }
+    data[n] = ']';
+    std::memset(data + n + 1, ' ', simdjson::SIMDJSON_PADDING);
+    const char* begin = data;
+    if (!first) {
+      base[0] = '[';
+      base[1] = '0';
+      begin = base;
+    }
+    const std::size_t length = static_cast<std::size_t>(data + n + 1 - begin);
+    if (parser.capacity() < length || parser.max_depth() < parser_depth) {
+      if (parser.allocate(std::max(length, parser.capacity()), parser_depth) != simdjson::SUCCESS)
+        return false;
+    }
+    text_ = {begin, length};
+    set_segments(data, n, start);
+    if (options.windows != nullptr) ++*options.windows;
+    std::size_t next = start;
+    const window_step step = walk_window(parser, next);
+    doc_ = nullptr;
+    switch (step) {
+      case window_step::progress:
+        start = next;
+        first = false;
+        want = std::max<std::size_t>(options.window_bytes, 1);
+        break;
+      case window_step::stalled:
+        if (at_end) return false;
+        want *= 2;
+        break;
+      case window_step::closed:
+        tail = next;
+        closed = true;
+        break;
+      case window_step::fallback:
+        return false;
+    }
+  }
+
+  // The skeleton: the head up to the array's `[`, then everything from its `]` on.
+  const std::size_t head_bytes = head->array_open + 1;
+  const std::size_t tail_bytes = size - tail;
+  simdjson::padded_string skeleton(head_bytes + tail_bytes);
+  if (skeleton.data() == nullptr) return false;
+  if (source_->read(0, skeleton.data(), head_bytes) != head_bytes ||
+      source_->read(tail, skeleton.data() + head_bytes, tail_bytes) != tail_bytes) {
+    return false;
+  }
+  mode_ = mode::skeleton;
+  text_ = {skeleton.data(), skeleton.size()};
+  segments_[0] = segment{skeleton.data(), skeleton.data() + head_bytes, 0};
+  segments_[1] = segment{skeleton.data() + head_bytes, skeleton.data() + skeleton.size(), tail};
+  segment_count_ = 2;
+  const std::size_t errors_before = errors_;
+  parse_text(parser);
+  doc_ = nullptr;
+  text_ = {};
+  segment_count_ = 0;
+  return !syntax_failed_ && !final_stop_ && errors_ == errors_before;
+}
+
+/// The load state before a page, to parse the page again from there (a windowed parse that
+/// gives up).
+struct page_mark {
+  std::size_t diagnostics;
+  std::size_t images;
+  std::size_t pages;
+  std::size_t items;
+  bool any_error;
+  std::string repository_name;
+  std::string registry_id;
+  std::string repository_where;
+  std::string registry_where;
+};
+
+page_mark mark_page(const load_state& st) {
+  return {st.diagnostics.size(), st.images.size(), st.pages.size(), st.items, st.any_error,
+          st.repository_name, st.registry_id, st.repository_where, st.registry_where};
+}
+
+void rewind_page(load_state& st, page_mark& m) {
+  st.diagnostics.resize(m.diagnostics);
+  if (st.images.size() > m.images) {
+    st.images.resize(m.images);
+    st.origins.resize(m.images);
+    st.digests.rebuild(st.images);
+  }
+  st.pages.resize(m.pages);
+  st.items = m.items;
+  st.any_error = m.any_error;
+  st.repository_name = std::move(m.repository_name);
+  st.registry_id = std::move(m.registry_id);
+  st.repository_where = std::move(m.repository_where);
+  st.registry_where = std::move(m.registry_where);
+}
+
+/// Parses one page held in `source` in windows when it is large enough; false when it must be
+/// parsed whole (the load state is then as it was before).
+bool parse_windowed(load_state& st, od::parser& parser, window_buffer& buffer,
+                    std::string_view name, text_source& source, const window_options& options) {
+  if (options.window_bytes == 0 || source.size() < options.threshold ||
+      source.size() > max_input_bytes) {
+    return false;
+  }
+  page_mark mark = mark_page(st);
+  page_parser pp{st, name, source};
+  if (pp.run_windowed(parser, buffer, options)) return true;
+  rewind_page(st, mark);
+  if (options.fallbacks != nullptr) ++*options.fallbacks;
+  return false;
+}
+
+#if ECRLP_HAVE_MMAP
+/// An open file, read with pread().
+class file_source final : public text_source {
+ public:
+  file_source(int fd, std::size_t size) noexcept : fd_{fd}, size_{size} {}
+  [[nodiscard]] std::size_t size() const noexcept override { return size_; }
+  std::size_t read(std::size_t offset, char* out, std::size_t n) noexcept override {
+    if (offset >= size_) return 0;
+    n = std::min(n, size_ - offset);
+    std::size_t got = 0;
+    while (got < n) {
+      const ssize_t r = ::pread(fd_, out + got, n - got, static_cast<off_t>(offset + got));
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0) break;
+      got += static_cast<std::size_t>(r);
+    }
+    return got;
+  }
+
+ private:
+  int fd_;
+  std::size_t size_;
+};
+
+struct fd_closer {
+  int fd;
+  ~fd_closer() { (void)::close(fd); }
+};
+#endif
+
+/// parse_windowed for a regular file; false (nothing changed) when it is parsed whole.
+bool parse_file_windowed(load_state& st, od::parser& parser, window_buffer& buffer,
+                         const std::filesystem::path& path, const window_options& options) {
+#if ECRLP_HAVE_MMAP
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec) || ec) return false;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec || size < options.threshold || size > max_input_bytes || size == 0) return false;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const fd_closer closer{fd};
+  file_source source{fd, static_cast<std::size_t>(size)};
+  return parse_windowed(st, parser, buffer, path.string(), source, options);
+#else
+  (void)st;
+  (void)parser;
+  (void)buffer;
+  (void)path;
+  (void)options;
+  return false;
+#endif
+}
+
+// ---------------------------------------------------------------------------------------------
 // Files
 
 struct file_closer {
@@ -1780,21 +2318,37 @@ namespace detail {
                                                               std::string_view source_name,
                                                               std::size_t max_items);
 
+// Test and benchmark hooks for windowed parsing: parse_inventory and load_inventory with windows
+// of `window_bytes` bytes whatever the input's size (threshold 0), or every page parsed whole when
+// `window_bytes` is 0. `windows` counts the windows parsed, `fallbacks` the pages that were parsed
+// whole after all. No header declares them.
+[[nodiscard]] parse_result<inventory> parse_inventory_windowed(std::string_view json,
+                                                               std::string_view source_name,
+                                                               std::size_t window_bytes,
+                                                               std::size_t& windows,
+                                                               std::size_t& fallbacks);
+[[nodiscard]] parse_result<inventory> load_inventory_windowed(
+    std::span<const std::filesystem::path> files, std::size_t window_bytes, std::size_t& windows,
+    std::size_t& fallbacks);
+
 }  // namespace detail
 
-parse_result<inventory> parse_inventory(std::string_view json, std::string_view source_name) {
-  return detail::parse_inventory_limited(json, source_name, max_images);
-}
+namespace {
 
-parse_result<inventory> detail::parse_inventory_limited(std::string_view json,
-                                                        std::string_view source_name,
-                                                        std::size_t max_items) {
+parse_result<inventory> parse_text_inventory(std::string_view json, std::string_view source_name,
+                                             std::size_t max_items,
+                                             const window_options& options) {
   load_state st;
   st.max_items = max_items;
   od::parser parser;
   if (json.size() > max_input_bytes) {
     page_parser{st, source_name, json}.run(parser);  // reports io.too_large without reading
     return finish(st);
+  }
+  {
+    memory_source source{json};
+    window_buffer buffer;
+    if (parse_windowed(st, parser, buffer, source_name, source, options)) return finish(st);
   }
   const simdjson::padded_string padded(json.data(), json.size());
   if (padded.data() == nullptr && !json.empty()) {
@@ -1810,10 +2364,13 @@ parse_result<inventory> detail::parse_inventory_limited(std::string_view json,
   return finish(st);
 }
 
-parse_result<inventory> load_inventory(std::span<const std::filesystem::path> files) {
+parse_result<inventory> load_files(std::span<const std::filesystem::path> files,
+                                   const window_options& options) {
   load_state st;
   od::parser parser;
+  window_buffer window;
   for (const auto& path : files) {
+    if (parse_file_windowed(st, parser, window, path, options)) continue;
     file_text buffer;
     if (!read_file(path, buffer, st.diagnostics)) {
       st.any_error = true;
@@ -1825,6 +2382,37 @@ parse_result<inventory> load_inventory(std::span<const std::filesystem::path> fi
     page_parser{st, name, buffer.text()}.run(parser);
   }
   return finish(st);
+}
+
+}  // namespace
+
+parse_result<inventory> parse_inventory(std::string_view json, std::string_view source_name) {
+  return parse_text_inventory(json, source_name, max_images, window_options{});
+}
+
+parse_result<inventory> detail::parse_inventory_limited(std::string_view json,
+                                                        std::string_view source_name,
+                                                        std::size_t max_items) {
+  return parse_text_inventory(json, source_name, max_items, window_options{});
+}
+
+parse_result<inventory> detail::parse_inventory_windowed(std::string_view json,
+                                                         std::string_view source_name,
+                                                         std::size_t window_bytes,
+                                                         std::size_t& windows,
+                                                         std::size_t& fallbacks) {
+  return parse_text_inventory(json, source_name, max_images,
+                              window_options{window_bytes, 0, &windows, &fallbacks});
+}
+
+parse_result<inventory> load_inventory(std::span<const std::filesystem::path> files) {
+  return load_files(files, window_options{});
+}
+
+parse_result<inventory> detail::load_inventory_windowed(
+    std::span<const std::filesystem::path> files, std::size_t window_bytes, std::size_t& windows,
+    std::size_t& fallbacks) {
+  return load_files(files, window_options{window_bytes, 0, &windows, &fallbacks});
 }
 
 }  // namespace ecrlp

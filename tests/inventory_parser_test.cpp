@@ -12,6 +12,9 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <span>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -752,4 +755,308 @@ TEST_CASE("a large generated inventory loads completely", "[inventory_parser]") 
             std::count(doc.begin(), doc.begin() + static_cast<std::ptrdiff_t>(pos), '\n')) +
             1);
   CHECK(b.diagnostics[0].pointer == "/imageDetails/" + std::to_string(n - 1) + "/imageSizeInBytes");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Windowed parsing: a large page is parsed in windows of whole ImageDetails. The hooks below force
+// windows of a few bytes, so that window seams fall inside every construct of a small page; the
+// result must be exactly that of a whole parse: same diagnostics (code, level, pointer, message,
+// line, column, byte) in the same order, same images.
+
+namespace ecrlp::detail {
+[[nodiscard]] parse_result<inventory> parse_inventory_windowed(std::string_view json,
+                                                               std::string_view source_name,
+                                                               std::size_t window_bytes,
+                                                               std::size_t& windows,
+                                                               std::size_t& fallbacks);
+[[nodiscard]] parse_result<inventory> load_inventory_windowed(
+    std::span<const std::filesystem::path> files, std::size_t window_bytes, std::size_t& windows,
+    std::size_t& fallbacks);
+}  // namespace ecrlp::detail
+
+namespace {
+
+std::string dump_all(const ecrlp::parse_result<ecrlp::inventory>& r) {
+  std::string out = r.value ? "ok\n" : "no value\n";
+  for (const auto& d : r.diagnostics) {
+    out += d.file + ":" + std::to_string(d.line) + ":" + std::to_string(d.column) + "@" +
+           std::to_string(d.byte) + ": " + d.pointer + ": " + std::string{ecrlp::to_string(d.level)} +
+           "[" + d.code + "]: " + d.message + "\n";
+  }
+  if (r.value) {
+    out += "repository " + r.value->repository_name + " registry " + r.value->registry_id + "\n";
+    for (const auto& i : r.value->images) {
+      out += i.digest + " [";
+      for (const auto& t : i.tags) out += "<" + t + ">";
+      const auto us = [](const std::optional<timestamp>& t) {
+        return t ? std::to_string(t->time_since_epoch().count()) : std::string{"-"};
+      };
+      out += "] " + std::to_string(i.pushed_at.time_since_epoch().count()) + " " +
+             us(i.last_pulled_at) + " " + us(i.last_archived_at) + " " + us(i.last_activated_at) +
+             " " + std::to_string(static_cast<int>(i.status)) + " " +
+             std::to_string(i.size_bytes) + " " + std::to_string(static_cast<int>(i.manifest)) +
+             " " + i.subject_digest;
+      if (i.findings) {
+        out += " findings " + std::to_string(i.findings->critical) + "," +
+               std::to_string(i.findings->high) + "," + std::to_string(i.findings->medium) + "," +
+               std::to_string(i.findings->low) + "," + std::to_string(i.findings->informational) +
+               "," + std::to_string(i.findings->undefined);
+      }
+      out += "\n";
+    }
+  }
+  return out;
+}
+
+std::string digest_of(int k) {
+  std::string hex = std::to_string(k);
+  return "sha256:" + std::string(64 - hex.size(), 'a') + hex;
+}
+
+// A pretty-printed page (AWS CLI layout) whose ImageDetails hold what a window seam must not
+// disturb: tag lists one tag per line, strings with brackets, commas, escaped quotes and
+// backslashes, nested unknown members, findings, an image error and a duplicate digest.
+std::string seam_page(bool bare, bool with_errors, std::string_view next_token = "") {
+  std::string doc = bare ? "[\n" : "{\n    \"imageDetails\": [\n";
+  const int n = 7;
+  for (int k = 0; k < n; ++k) {
+    doc += "        {\n";
+    doc += "            \"registryId\": \"123456789012\",\n";
+    doc += "            \"repositoryName\": \"team/app\",\n";
+    const int digest = with_errors && k == 5 ? 1 : k;  // image 5 repeats image 1's digest
+    doc += "            \"imageDigest\": \"" + digest_of(digest) + "\",\n";
+    if (k % 3 != 2) {
+      doc += "            \"imageTags\": [\n";
+      doc += "                \"v1." + std::to_string(k) + "\",\n";
+      doc += "                \"release-" + std::to_string(k) + "\",\n";
+      doc += "                \"v1." + std::to_string(k) + "\"\n";  // repeated: kept once
+      doc += "            ],\n";
+    }
+    doc += "            \"description\": \"a [string] {with} \\\"quotes\\\", \\\\ and ]},[\",\n";
+    doc += "            \"imageScanStatus\": {\"status\": \"COMPLETE\", \"list\": [[1, 2], {\"x\": "
+           "[]}]},\n";
+    doc += "            \"imageScanFindingsSummary\": {\n";
+    doc += "                \"findingSeverityCounts\": {\n";
+    doc += "                    \"HIGH\": " + std::to_string(k) + ",\n";
+    doc += "                    \"LOW\": 2\n";
+    doc += "                }\n";
+    doc += "            },\n";
+    doc += "            \"imageSizeInBytes\": " + std::to_string(1000 * (k + 1)) + ",\n";
+    if (with_errors && k == 3) {
+      doc += "            \"imagePushedAt\": \"2023-02-30T00:00:00Z\",\n";  // no such day
+    } else {
+      doc += "            \"imagePushedAt\": \"2023-09-27T00:06:1" + std::to_string(k) +
+             ".575000+08:00\",\n";
+    }
+    doc += "            \"imageManifestMediaType\": \"application/vnd.oci.image.manifest.v1+json\",\n";
+    doc += "            \"lastRecordedPullTime\": " + std::to_string(1700000000 + k) + ".5\n";
+    doc += k + 1 < n ? "        },\n" : "        }\n";
+  }
+  doc += bare ? "]\n" : "    ]";
+  if (!bare) {
+    if (!next_token.empty()) doc += ",\n    \"nextToken\": \"" + std::string{next_token} + "\"";
+    doc += "\n}\n";
+  }
+  return doc;
+}
+
+struct windowed_run {
+  ecrlp::parse_result<ecrlp::inventory> result;
+  std::size_t windows = 0;
+  std::size_t fallbacks = 0;
+};
+
+windowed_run parse_windowed(std::string_view doc, std::size_t window) {
+  windowed_run w;
+  w.result = ecrlp::detail::parse_inventory_windowed(doc, "page.json", window, w.windows,
+                                                     w.fallbacks);
+  return w;
+}
+
+}  // namespace
+
+TEST_CASE("windowed parsing: every window size gives the whole parse's result",
+          "[inventory_parser][windowed]") {
+  const bool bare = GENERATE(false, true);
+  const bool with_errors = GENERATE(false, true);
+  const std::string doc = seam_page(bare, with_errors, bare ? "" : "next-page");
+  const auto whole = ecrlp::parse_inventory(doc, "page.json");
+  const std::string expected = dump_all(whole);
+  if (with_errors) {
+    REQUIRE(find(whole.diagnostics, "image.timestamp",
+                 std::string{bare ? "" : "/imageDetails"} + "/3/imagePushedAt") != nullptr);
+    REQUIRE(find(whole.diagnostics, "image.duplicate_digest",
+                 std::string{bare ? "" : "/imageDetails"} + "/5/imageDigest") != nullptr);
+  } else {
+    REQUIRE(whole.value.has_value());
+    REQUIRE(whole.value->images.size() == 7);
+  }
+  if (!bare) REQUIRE(count_code(whole.diagnostics, "inventory.next_token") == 1);
+  // Window sizes from 1 byte (every window is stalled and doubled until an ImageDetail fits) to
+  // more than the page: the first window's cut falls after every line of the page in turn, so a
+  // seam goes through each tag list, each nested member, the string with brackets and escaped
+  // quotes, the bad timestamp and the repeated digest.
+  std::size_t most_windows = 0;
+  for (std::size_t window = 1; window <= doc.size() + 16; window += window < 64 ? 1 : 7) {
+    const auto w = parse_windowed(doc, window);
+    INFO("window " << window);
+    REQUIRE(dump_all(w.result) == expected);
+    REQUIRE(w.fallbacks == 0);  // image errors are reported from the windows themselves
+    REQUIRE(w.windows >= 1);
+    most_windows = std::max(most_windows, w.windows);
+  }
+  CHECK(most_windows > 7);
+}
+
+TEST_CASE("windowed parsing: seams at CRLF line ends, after a BOM, and in long tag lists",
+          "[inventory_parser][windowed]") {
+  std::string doc = "\xEF\xBB\xBF" + seam_page(false, true);
+  std::string crlf;
+  for (const char c : doc) {
+    if (c == '\n') crlf += '\r';
+    crlf += c;
+  }
+  std::string many_tags = "{\"imageDetails\": [\n";
+  for (int k = 0; k < 3; ++k) {
+    many_tags += std::string{k == 0 ? "" : ",\n"} + "{\"imageDigest\": \"" + digest_of(k) +
+                 "\", \"imagePushedAt\": 1700000000, \"imageTags\": [\n";
+    for (int t = 0; t < 1005; ++t) {
+      many_tags += std::string{t == 0 ? "" : ",\n"} + "\"t" + std::to_string(t) + "\"";
+    }
+    many_tags += "]}";
+  }
+  many_tags += "\n]}\n";
+  // Commas at the start of lines: a window cut after an ImageDetail resumes at a `,`.
+  std::string comma_first = seam_page(true, true);
+  for (std::size_t at = comma_first.find(",\n"); at != std::string::npos;
+       at = comma_first.find(",\n", at + 2)) {
+    comma_first.replace(at, 2, "\n,");
+  }
+  for (const std::string* text : {&doc, &crlf, &many_tags, &comma_first}) {
+    const std::string expected = dump_all(ecrlp::parse_inventory(*text, "page.json"));
+    for (const std::size_t window : {std::size_t{1}, std::size_t{97}, std::size_t{1000},
+                                     std::size_t{4096}, std::size_t{20000}}) {
+      const auto w = parse_windowed(*text, window);
+      INFO("window " << window);
+      CHECK(dump_all(w.result) == expected);
+      CHECK(w.fallbacks == 0);
+    }
+  }
+}
+
+TEST_CASE("windowed parsing: what a window cannot settle is parsed whole, with the same result",
+          "[inventory_parser][windowed]") {
+  const std::string page = seam_page(false, true, "token");
+  std::vector<std::pair<std::string, std::string>> cases;
+  // Truncated inside the last ImageDetail: whole parses report only the truncation.
+  cases.emplace_back("truncated", page.substr(0, page.size() * 3 / 4));
+  // Invalid UTF-8 after the image errors: a whole parse reports only the UTF-8 error.
+  std::string utf8 = page;
+  utf8.insert(utf8.rfind("\"team/app\"") + 3, "\xC3\x28");
+  cases.emplace_back("utf8", utf8);
+  // A raw line break inside a string (not JSON).
+  std::string raw_newline = page;
+  raw_newline.insert(raw_newline.rfind("a [string]") + 3, "\n");
+  cases.emplace_back("raw newline", raw_newline);
+  // Garbage after the document, a second imageDetails, a missing comma between ImageDetails.
+  cases.emplace_back("trailing", page + "{}\n");
+  std::string twice = page;
+  twice.insert(twice.rfind('}'), ",\n\"imageDetails\": []\n");
+  cases.emplace_back("twice", twice);
+  std::string missing_comma = page;
+  missing_comma.erase(missing_comma.find("        },\n") + 9, 1);
+  cases.emplace_back("missing comma", missing_comma);
+  // Nesting deeper than the limit inside an ImageDetail.
+  std::string deep = page;
+  deep.insert(deep.find("\"imageScanStatus\""),
+              "\"deep\": " + std::string(1100, '[') + std::string(1100, ']') + ",\n");
+  cases.emplace_back("deep", deep);
+  // More than 100 errors.
+  std::string errors = "{\"imageDetails\": [\n";
+  for (int k = 0; k < 150; ++k) {
+    errors += std::string{k == 0 ? "" : ",\n"} + "{\"imageDigest\": \"" + digest_of(k) +
+              "\", \"imagePushedAt\": \"yesterday\"}";
+  }
+  errors += "\n]}\n";
+  cases.emplace_back("errors", errors);
+  // A page whose first member is not imageDetails, and a minified page (no line break).
+  cases.emplace_back("other head", "{\"nextToken\": null, " + page.substr(page.find('"')));
+  std::string minified;
+  for (const char c : seam_page(false, false)) {
+    if (c != '\n') minified += c;
+  }
+  cases.emplace_back("minified", minified);
+
+  for (const auto& [name, text] : cases) {
+    const std::string expected = dump_all(ecrlp::parse_inventory(text, "page.json"));
+    for (const std::size_t window : {std::size_t{1}, std::size_t{200}, std::size_t{700},
+                                     std::size_t{3000}, std::size_t{100000}}) {
+      const auto w = parse_windowed(text, window);
+      INFO(name << ", window " << window);
+      CHECK(dump_all(w.result) == expected);
+    }
+  }
+}
+
+TEST_CASE("windowed parsing of every fixture file matches the whole parse",
+          "[inventory_parser][windowed]") {
+  std::vector<fs::path> files;
+  for (const auto& dir : {data_dir, fs::path{ECRLP_TEST_DATA} / "hostile" / "inventories"}) {
+    if (!fs::is_directory(dir)) continue;
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      if (entry.is_regular_file()) files.push_back(entry.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  REQUIRE(files.size() > 10);
+  for (const auto& file : files) {
+    std::ifstream in(file, std::ios::binary);
+    const std::string text{std::istreambuf_iterator<char>(in), {}};
+    if (text.size() > (std::size_t{4} << 20)) continue;
+    const std::string expected = dump_all(ecrlp::parse_inventory(text, "page.json"));
+    for (const std::size_t window : {std::size_t{1}, std::size_t{50}, std::size_t{333},
+                                     std::size_t{4096}}) {
+      const auto w = parse_windowed(text, window);
+      INFO(file.string() << ", window " << window);
+      CHECK(dump_all(w.result) == expected);
+    }
+  }
+}
+
+TEST_CASE("windowed loading of several files matches load_inventory",
+          "[inventory_parser][windowed]") {
+  const fs::path dir = fs::temp_directory_path() / ("ecrlp-windowed-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir / name, std::ios::binary) << text;
+    return dir / name;
+  };
+  const fs::path a = write("a.json", seam_page(false, false, "more"));
+  std::string second = seam_page(false, false);
+  // The second page repeats the first page's image 4 (a duplicate across files), and its own
+  // first ImageDetail has a bad size.
+  second.replace(second.find(digest_of(0)), digest_of(0).size(), digest_of(4));
+  second.replace(second.find("\"imageSizeInBytes\": 1000,"), 25, "\"imageSizeInBytes\": -1,");
+  const fs::path b = write("b.json", second);
+  const fs::path c = write("c.json", seam_page(true, false).substr(0, 900));  // truncated
+  const fs::path d = write("d.json", seam_page(true, false));
+
+  for (const std::vector<fs::path>& files :
+       {std::vector<fs::path>{a, b}, std::vector<fs::path>{a, c, d}, std::vector<fs::path>{d, a},
+        std::vector<fs::path>{a, d, data_dir / "page-1.json", data_dir / "page-2-duplicate.json"}}) {
+    const std::string expected = dump_all(ecrlp::load_inventory(files));
+    for (const std::size_t window : {std::size_t{1}, std::size_t{100}, std::size_t{1500},
+                                     std::size_t{1} << 20}) {
+      std::size_t windows = 0;
+      std::size_t fallbacks = 0;
+      const auto r = ecrlp::detail::load_inventory_windowed(files, window, windows, fallbacks);
+      INFO("window " << window);
+      CHECK(dump_all(r) == expected);
+      CHECK(windows >= files.size() - 1);
+    }
+  }
+  const auto dup = ecrlp::load_inventory(std::vector<fs::path>{a, b});
+  CHECK(find(dup.diagnostics, "image.duplicate_digest", "/imageDetails/0/imageDigest") != nullptr);
+  CHECK(find(dup.diagnostics, "image.size", "/imageDetails/0/imageSizeInBytes") != nullptr);
+  fs::remove_all(dir);
 }
