@@ -622,4 +622,398 @@ std::string render_simulation_html(const simulation_document& doc) {
   return out;
 }
 
+// ---- Registry simulation ----------------------------------------------------------------------
+
+simulation_summary summarize_simulation(const simulation_document& doc) {
+  simulation_summary s;
+  const auto& steps = doc.result.steps;
+  s.steps = steps.size();
+  if (!steps.empty()) {
+    const auto& first = steps.front();
+    const auto& last = steps.back();
+    s.first_standard = first.standard;
+    s.first_archive = first.archive;
+    s.first_activating = first.activating;
+    s.last_standard = last.standard;
+    s.last_archive = last.archive;
+    s.last_activating = last.activating;
+    s.findings_before = first.findings;
+    s.findings_after = last.findings;
+  }
+  const auto t = totals_over(doc.result);
+  s.expired = t.expired;
+  s.transitioned = t.transitioned;
+  const auto removals = in_use_removals(doc);
+  s.in_use_removals = removals.size();
+  if (!removals.empty()) s.first_in_use_removal = removals.front().step;
+  return s;
+}
+
+namespace {
+
+void add_totals(class_totals& a, const class_totals& b) {
+  a.images += b.images;
+  a.bytes += b.bytes;
+}
+
+}  // namespace
+
+std::vector<simulation_step> registry_simulation_total(
+    std::span<const registry_simulation_entry> repositories) {
+  std::vector<simulation_step> total;
+  bool first = true;
+  for (const auto& e : repositories) {
+    if (e.simulation == nullptr) continue;
+    const auto& steps = e.simulation->result.steps;
+    if (first) {
+      total.resize(steps.size());
+      for (std::size_t k = 0; k < steps.size(); ++k) total[k].at = steps[k].at;
+      first = false;
+    }
+    for (std::size_t k = 0; k < steps.size() && k < total.size(); ++k) {
+      const auto& s = steps[k];
+      auto& t = total[k];
+      t.added += s.added;
+      add_totals(t.expired, s.expired);
+      add_totals(t.transitioned, s.transitioned);
+      add_totals(t.standard, s.standard);
+      add_totals(t.archive, s.archive);
+      add_totals(t.activating, s.activating);
+      t.findings += s.findings;
+      t.evaluated = t.evaluated || s.evaluated;
+    }
+  }
+  return total;
+}
+
+namespace {
+
+std::string policy_label(const registry_simulation_entry& e) {
+  if (e.policy == "none") return "no policy";
+  if (e.policy == "failed") return "failed";
+  return e.policy;
+}
+
+std::string findings_change(const finding_counts& before, const finding_counts& after) {
+  return detail::group_digits(before.total()) + " -> " + detail::group_digits(after.total());
+}
+
+bool step_changed(const simulation_step& s) {
+  return s.added != 0 || s.expired.images != 0 || s.transitioned.images != 0;
+}
+
+std::string registry_in_use_table(const registry_simulation_document& doc) {
+  if (!doc.has_in_use) return {};
+  struct row {
+    const registry_simulation_entry* repo;
+    in_use_removal rm;
+  };
+  std::vector<row> rows;
+  for (const auto& e : doc.repositories) {
+    if (e.simulation == nullptr) continue;
+    for (const auto& rm : in_use_removals(*e.simulation)) rows.push_back({&e, rm});
+  }
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const row& a, const row& b) { return a.rm.step < b.rm.step; });
+  std::string out;
+  auto it = std::back_inserter(out);
+  if (rows.empty()) {
+    out += "In use: no in-use image is expired or transitioned over the simulation\n\n";
+    return out;
+  }
+  const auto& first = rows.front();
+  fmt::format_to(it, "IN USE: {} in-use image{} removed; the first at step {} ({})\n", rows.size(),
+                 rows.size() == 1 ? " is" : "s are", first.rm.step,
+                 format_timestamp(first.repo->simulation->result.steps[first.rm.step].at));
+  for (const auto& r : rows) {
+    const simulation_document& d = *r.repo->simulation;
+    const image& img = image_at(d, r.rm.image_index);
+    fmt::format_to(it, "  step {:>5}  {:<19}  {:<10}  rule {:>4}  {}  {:<19}  {}  in use as {}\n",
+                   r.rm.step, format_timestamp(d.result.steps[r.rm.step].at).substr(0, 19),
+                   r.rm.action == fate::expire ? "EXPIRE" : "TRANSITION",
+                   r.rm.rule ? std::to_string(*r.rm.rule) : std::string("-"), r.repo->name,
+                   short_digest(img.digest), tags_text(img), in_use_text(d, r.rm.image_index));
+  }
+  out += "\n";
+  return out;
+}
+
+ordered_json summary_json(const simulation_summary& s, bool has_in_use) {
+  ordered_json j;
+  j["steps"] = s.steps;
+  ordered_json first;
+  first["standard"] = totals_json(s.first_standard);
+  first["archive"] = totals_json(s.first_archive);
+  first["activating"] = totals_json(s.first_activating);
+  j["firstStep"] = first;
+  ordered_json last;
+  last["standard"] = totals_json(s.last_standard);
+  last["archive"] = totals_json(s.last_archive);
+  last["activating"] = totals_json(s.last_activating);
+  j["lastStep"] = last;
+  j["expired"] = totals_json(s.expired);
+  j["transitioned"] = totals_json(s.transitioned);
+  j["findingsBefore"] = findings_json(s.findings_before);
+  j["findingsAfter"] = findings_json(s.findings_after);
+  if (has_in_use) {
+    j["inUseRemovals"] = s.in_use_removals;
+    j["firstInUseRemovalStep"] =
+        s.first_in_use_removal ? ordered_json(*s.first_in_use_removal) : ordered_json(nullptr);
+  }
+  return j;
+}
+
+ordered_json step_totals_json(std::size_t k, const simulation_step& s) {
+  ordered_json sj;
+  sj["step"] = k;
+  sj["time"] = format_timestamp(s.at);
+  sj["added"] = s.added;
+  sj["expired"] = totals_json(s.expired);
+  sj["transitioned"] = totals_json(s.transitioned);
+  sj["standard"] = totals_json(s.standard);
+  sj["archive"] = totals_json(s.archive);
+  sj["activating"] = totals_json(s.activating);
+  sj["total"] = totals_json(s.total());
+  sj["findings"] = findings_json(s.findings);
+  return sj;
+}
+
+}  // namespace
+
+std::string render_registry_simulation_table(const registry_simulation_document& doc) {
+  using detail::group_digits;
+  using detail::human_bytes;
+  std::string out = registry_in_use_table(doc);
+  auto it = std::back_inserter(out);
+  std::size_t simulated = 0;
+  for (const auto& e : doc.repositories) simulated += e.simulation != nullptr ? 1U : 0U;
+  fmt::format_to(it, "Registry simulation from {} to {}, every {} ({} mode)\n",
+                 format_timestamp(doc.options.from), format_timestamp(doc.options.to),
+                 format_interval(doc.options.every), doc.options.replay ? "replay" : "static");
+  fmt::format_to(it, "{} repositories: {} simulated, {} skipped; policy: {}\n",
+                 group_digits(doc.repositories.size()), group_digits(simulated),
+                 group_digits(doc.repositories.size() - simulated),
+                 doc.override_policy.empty() ? std::string("each repository's own")
+                                             : std::string(doc.override_policy) + " for all");
+
+  out += "\nRepositories (first step -> last step; standard includes activating)\n";
+  fmt::format_to(it, "  {:<28}  {:<9}  {:>17}  {:>17}  {:>17}  {:>17}  {:>17}  {:>17}  {:>15}",
+                 "Repository", "Policy", "Standard first", "Standard last", "Archive first",
+                 "Archive last", "Expired", "Archived", "Findings");
+  if (doc.has_in_use) fmt::format_to(it, "  {:>8}", "In use");
+  out += "\n";
+  const auto cell = [](const class_totals& t) {
+    return group_digits(t.images) + " " + human_bytes(t.bytes);
+  };
+  const auto plus = [](class_totals a, const class_totals& b) {
+    add_totals(a, b);
+    return a;
+  };
+  for (const auto& e : doc.repositories) {
+    if (e.simulation == nullptr) {
+      fmt::format_to(it, "  {:<28}  {:<9}  skipped\n", e.name, policy_label(e));
+      continue;
+    }
+    const auto s = summarize_simulation(*e.simulation);
+    fmt::format_to(it, "  {:<28}  {:<9}  {:>17}  {:>17}  {:>17}  {:>17}  {:>17}  {:>17}  {:>15}",
+                   e.name, policy_label(e), cell(plus(s.first_standard, s.first_activating)),
+                   cell(plus(s.last_standard, s.last_activating)), cell(s.first_archive),
+                   cell(s.last_archive), cell(s.expired), cell(s.transitioned),
+                   findings_change(s.findings_before, s.findings_after));
+    if (doc.has_in_use) {
+      fmt::format_to(it, "  {:>8}",
+                     s.first_in_use_removal ? "step " + std::to_string(*s.first_in_use_removal)
+                                            : std::string("-"));
+    }
+    out += "\n";
+  }
+
+  const auto total = registry_simulation_total(doc.repositories);
+  std::vector<std::size_t> shown;
+  for (std::size_t k = 0; k < total.size(); ++k) {
+    if (k == 0 || k + 1 == total.size() || step_changed(total[k])) shown.push_back(k);
+  }
+  fmt::format_to(it,
+                 "\nRegistry total per step ({} of {} shown: the first, the last and those with "
+                 "changes)\n",
+                 group_digits(shown.size()), group_digits(total.size()));
+  fmt::format_to(it, "  {:>5}  {:<25}  {:>7}  {:>7}  {:>9}  {:>8} {:>10}  {:>8} {:>10}  {:>8}\n",
+                 "Step", "Time", "Added", "Expired", "Archived", "Standard", "", "Archive", "",
+                 "Findings");
+  for (const std::size_t k : shown) {
+    const auto& s = total[k];
+    fmt::format_to(it, "  {:>5}  {:<25}  {:>7}  {:>7}  {:>9}  {:>8} {:>10}  {:>8} {:>10}  {:>8}\n",
+                   k, format_timestamp(s.at), group_digits(s.added), group_digits(s.expired.images),
+                   group_digits(s.transitioned.images),
+                   group_digits(s.standard.images + s.activating.images),
+                   human_bytes(s.standard.bytes + s.activating.bytes),
+                   group_digits(s.archive.images), human_bytes(s.archive.bytes),
+                   group_digits(s.findings.total()));
+  }
+  class_totals expired;
+  class_totals transitioned;
+  for (const auto& s : total) {
+    add_totals(expired, s.expired);
+    add_totals(transitioned, s.transitioned);
+  }
+  out += "\nOver the simulation, all repositories\n";
+  fmt::format_to(it, "  Expired      {:>8} {:>10}\n", group_digits(expired.images),
+                 human_bytes(expired.bytes));
+  fmt::format_to(it, "  Archived     {:>8} {:>10}\n", group_digits(transitioned.images),
+                 human_bytes(transitioned.bytes));
+  if (!total.empty()) {
+    fmt::format_to(it, "  Findings     {}\n",
+                   findings_change(total.front().findings, total.back().findings));
+  }
+
+  bool watch_header = false;
+  for (const auto& e : doc.repositories) {
+    if (e.simulation == nullptr) continue;
+    const simulation_document& d = *e.simulation;
+    for (const auto& w : d.watches) {
+      for (const std::size_t i : w.images) {
+        if (!watch_header) {
+          out += "\nWatched images\n";
+          watch_header = true;
+        }
+        fmt::format_to(it, "  {}: {} = {} [{}]\n    {}\n", e.name, w.key,
+                       short_digest(image_at(d, i).digest), tags_text(image_at(d, i)),
+                       watch_story(d, i));
+      }
+    }
+  }
+  return out;
+}
+
+std::string render_registry_simulation_json(const registry_simulation_document& doc) {
+  ordered_json j;
+  if (doc.has_in_use) {
+    struct row {
+      const registry_simulation_entry* repo;
+      in_use_removal rm;
+    };
+    std::vector<row> rows;
+    for (const auto& e : doc.repositories) {
+      if (e.simulation == nullptr) continue;
+      for (const auto& rm : in_use_removals(*e.simulation)) rows.push_back({&e, rm});
+    }
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const row& a, const row& b) { return a.rm.step < b.rm.step; });
+    ordered_json removals = ordered_json::array();
+    for (const auto& r : rows) {
+      const simulation_document& d = *r.repo->simulation;
+      const image& img = image_at(d, r.rm.image_index);
+      ordered_json x;
+      x["repositoryName"] = r.repo->name;
+      x["imageDigest"] = img.digest;
+      x["imageTags"] = img.tags;
+      x["step"] = r.rm.step;
+      x["time"] = format_timestamp(d.result.steps[r.rm.step].at);
+      x["action"] = r.rm.action == fate::expire ? "EXPIRE" : "TRANSITION";
+      x["rulePriority"] = r.rm.rule ? ordered_json(*r.rm.rule) : ordered_json(nullptr);
+      ordered_json refs = ordered_json::array();
+      for (const std::size_t k : d.in_use[r.rm.image_index].refs) {
+        if (k < d.in_use_refs.size()) refs.push_back(d.in_use_refs[k].text);
+      }
+      x["inUseReferences"] = std::move(refs);
+      removals.push_back(std::move(x));
+    }
+    ordered_json iu;
+    iu["firstRemovalStep"] = removals.empty() ? ordered_json(nullptr) : removals[0]["step"];
+    iu["removals"] = std::move(removals);
+    j["inUse"] = std::move(iu);
+  }
+  j["from"] = format_timestamp(doc.options.from);
+  j["to"] = format_timestamp(doc.options.to);
+  j["every"] = format_interval(doc.options.every);
+  j["mode"] = doc.options.replay ? "replay" : "static";
+  j["overridePolicy"] =
+      doc.override_policy.empty() ? ordered_json(nullptr) : ordered_json(doc.override_policy);
+  ordered_json repos = ordered_json::array();
+  for (const auto& e : doc.repositories) {
+    ordered_json rj;
+    rj["repositoryName"] = e.name;
+    rj["policy"] = e.policy;
+    rj["simulated"] = e.simulation != nullptr;
+    if (e.simulation != nullptr) {
+      const simulation_document& d = *e.simulation;
+      rj["summary"] = summary_json(summarize_simulation(d), doc.has_in_use);
+      if (!d.watches.empty()) {
+        ordered_json watches = ordered_json::array();
+        for (const auto& w : d.watches) {
+          ordered_json wj;
+          wj["key"] = w.key;
+          ordered_json found = ordered_json::array();
+          for (const std::size_t i : w.images) found.push_back(image_json(d, i));
+          wj["images"] = found;
+          watches.push_back(wj);
+        }
+        rj["watch"] = watches;
+      }
+      ordered_json diags = ordered_json::array();
+      for (const auto& dg : d.result.diagnostics) {
+        ordered_json dj;
+        dj["level"] = std::string(to_string(dg.level));
+        dj["code"] = dg.code;
+        dj["message"] = dg.message;
+        diags.push_back(dj);
+      }
+      rj["diagnostics"] = diags;
+    }
+    repos.push_back(rj);
+  }
+  j["repositories"] = repos;
+  ordered_json steps = ordered_json::array();
+  const auto total = registry_simulation_total(doc.repositories);
+  for (std::size_t k = 0; k < total.size(); ++k) steps.push_back(step_totals_json(k, total[k]));
+  ordered_json tj;
+  tj["steps"] = steps;
+  j["total"] = tj;
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+std::string render_registry_simulation_csv(const registry_simulation_document& doc) {
+  std::string out =
+      "scope,repository,policy,step,time,standardImages,standardBytes,archiveImages,archiveBytes,"
+      "activatingImages,activatingBytes,expiredImages,expiredBytes,transitionedImages,"
+      "transitionedBytes,findings,firstInUseRemovalStep\r\n";
+  auto it = std::back_inserter(out);
+  // expired/transitioned: through the row's step (cumulative).
+  const auto row = [&](std::string_view scope, std::string_view name, std::string_view policy,
+                       std::size_t k, const simulation_step& s, const class_totals& expired,
+                       const class_totals& transitioned, std::string_view first_in_use) {
+    fmt::format_to(it, "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\r\n", scope,
+                   csv_field(name), policy, k, csv_field(format_timestamp(s.at)),
+                   s.standard.images, s.standard.bytes, s.archive.images, s.archive.bytes,
+                   s.activating.images, s.activating.bytes, expired.images, expired.bytes,
+                   transitioned.images, transitioned.bytes, s.findings.total(), first_in_use);
+  };
+  for (const auto& e : doc.repositories) {
+    if (e.simulation == nullptr) {
+      fmt::format_to(it, "skipped,{},{},,,,,,,,,,,,,,\r\n", csv_field(e.name), e.policy);
+      continue;
+    }
+    const auto& steps = e.simulation->result.steps;
+    if (steps.empty()) continue;
+    const auto s = summarize_simulation(*e.simulation);
+    const std::string first_in_use =
+        !doc.has_in_use ? std::string()
+        : s.first_in_use_removal ? std::to_string(*s.first_in_use_removal)
+                                 : std::string("none");
+    row("start", e.name, e.policy, 0, steps.front(), steps.front().expired,
+        steps.front().transitioned, first_in_use);
+    row("end", e.name, e.policy, steps.size() - 1, steps.back(), s.expired, s.transitioned,
+        first_in_use);
+  }
+  class_totals expired;
+  class_totals transitioned;
+  const auto total = registry_simulation_total(doc.repositories);
+  for (std::size_t k = 0; k < total.size(); ++k) {
+    add_totals(expired, total[k].expired);
+    add_totals(transitioned, total[k].transitioned);
+    row("total", "", "", k, total[k], expired, transitioned, "");
+  }
+  return out;
+}
+
 }  // namespace ecrlp

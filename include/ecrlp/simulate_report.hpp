@@ -5,8 +5,10 @@
 /// CSV for tools. See docs/simulate.md for the formats.
 
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <ecrlp/image.hpp>
@@ -62,6 +64,66 @@ struct in_use_removal {
 
 /// One RFC 4180 CSV row per step, after a header row.
 [[nodiscard]] std::string render_simulation_csv(const simulation_document& doc);
+
+// ---- A registry snapshot, simulated repository by repository (docs/simulate.md#registry) ----
+
+/// One simulation's figures at a glance: the first and last step by storage class, what left or
+/// moved to archive over the whole run, findings before (after the first step) and after (after
+/// the last), and the first in-use removal.
+struct simulation_summary {
+  std::size_t steps = 0;            ///< number of steps
+  class_totals first_standard;      ///< after the first step: ACTIVE images
+  class_totals first_archive;       ///< after the first step: ARCHIVED images
+  class_totals first_activating;    ///< after the first step: ACTIVATING images
+  class_totals last_standard;       ///< after the last step
+  class_totals last_archive;        ///< after the last step
+  class_totals last_activating;     ///< after the last step
+  class_totals expired;             ///< deleted over all steps
+  class_totals transitioned;        ///< moved to archive over all steps
+  finding_counts findings_before;   ///< findings after the first step
+  finding_counts findings_after;    ///< findings after the last step
+  std::size_t in_use_removals = 0;  ///< in_use_removals(doc).size()
+  std::optional<std::size_t> first_in_use_removal;  ///< its first step; nullopt when none
+};
+
+/// The summary of a simulation (all zero for a simulation without steps).
+[[nodiscard]] simulation_summary summarize_simulation(const simulation_document& doc);
+
+/// One repository of a registry simulation.
+struct registry_simulation_entry {
+  std::string name;         ///< the repository's name
+  /// "own" or "override" (simulated with its own policy or --policy); "none" (skipped: no
+  /// policy) or "failed" (skipped: its files have errors).
+  std::string policy;
+  /// The repository's simulation; null when skipped. Must outlive the document.
+  const simulation_document* simulation = nullptr;
+};
+
+/// Everything a registry simulation report shows.
+struct registry_simulation_document {
+  const simulation_options& options;  ///< shared by every repository (range, interval, mode)
+  std::span<const registry_simulation_entry> repositories;  ///< in snapshot order (by name)
+  std::string_view override_policy;   ///< the --policy path applied to all, or "" (own policies)
+  bool has_in_use = false;            ///< an in-use list was given
+};
+
+/// The registry total per step: for each step, the sum over the simulated repositories of
+/// `added`, `expired`, `transitioned`, the storage classes and findings (`evaluated`: at least
+/// one repository was evaluated; `acted_by_rule` empty). Every repository has the same steps
+/// (the options are shared); empty when no repository was simulated.
+[[nodiscard]] std::vector<simulation_step> registry_simulation_total(
+    std::span<const registry_simulation_entry> repositories);
+
+/// Table: in-use removals first, then one line per repository (skipped ones named), then the
+/// registry total at the first, the last and every step with changes.
+[[nodiscard]] std::string render_registry_simulation_table(const registry_simulation_document& doc);
+
+/// One JSON object: range, inUse, repositories (with their summary), total (every step).
+[[nodiscard]] std::string render_registry_simulation_json(const registry_simulation_document& doc);
+
+/// RFC 4180 CSV: a "start" and an "end" row per simulated repository, a "skipped" row per skipped
+/// one, then a "total" row per step.
+[[nodiscard]] std::string render_registry_simulation_csv(const registry_simulation_document& doc);
 
 /// "1d", "12h", "90m", "45s" or microseconds ("1500us"): the largest unit that divides `every`.
 [[nodiscard]] std::string format_interval(std::chrono::microseconds every);

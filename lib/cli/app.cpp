@@ -31,6 +31,7 @@ Usage:
   ecrlp simulate --policy FILE --images FILE [--images FILE ...] --from TIME --to TIME
                  [--every 1d] [--mode replay|static] [--watch DIGEST_OR_TAG ...]
                  [--push-rate TEMPLATE=N ...] [--format table|json|csv|html] [--max-rows N]
+  ecrlp simulate --registry DIR [--policy FILE] --from TIME --to TIME [same options]
   ecrlp COMMAND --help
   ecrlp --version
 

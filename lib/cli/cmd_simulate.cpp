@@ -3,6 +3,7 @@
 
 #include <ecrlp/html_report.hpp>
 #include <ecrlp/in_use.hpp>
+#include <ecrlp/registry.hpp>
 #include <ecrlp/report.hpp>
 #include <ecrlp/simulate.hpp>
 #include <ecrlp/simulate_report.hpp>
@@ -14,6 +15,7 @@
 #include <limits>
 #include <optional>
 #include <ostream>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -24,16 +26,22 @@ namespace ecrlp::cli {
 namespace {
 
 constexpr std::string_view simulate_help = R"(Usage: ecrlp simulate --policy FILE --images FILE [--images FILE ...] --from TIME --to TIME [options]
+       ecrlp simulate --registry DIR [--policy FILE] --from TIME --to TIME [options]
 
 Applies a lifecycle policy at every step from --from to --to, as ECR's daily runs do: expired
 images are deleted and transitioned images move to archive (lastArchivedAt = the step's time),
-so each step sees what the earlier steps left.
+so each step sees what the earlier steps left. With --registry, every repository of a registry
+snapshot is simulated with its own policy (or --policy for all); a repository without a policy
+is skipped. The report gives each repository's summary and the registry total at every step.
 
 Options:
   --policy FILE        The policy: a policy document or `aws ecr get-lifecycle-policy` output.
+                       With --registry: apply it to every repository instead of their own (what-if).
   --images FILE        `aws ecr describe-images` output; repeat for several pages.
   --manifests FILE     `aws ecr batch-get-image` output with the image indexes (repeatable): a
                        live index guards its children until it goes itself.
+  --registry DIR       A registry snapshot (examples/export-registry.sh): simulate every
+                       repository, with its own index manifests.
   --independent-images Evaluate every image on its own: ignore index manifests and referrers.
   --in-use FILE        Images that are running (repeatable): the report starts with the in-use
                        images the policy removes and the first step at which it does.
@@ -50,16 +58,19 @@ Options:
                        Repeatable.
   --push-size BYTES    imageSizeInBytes of forecast pushes (default: the median of the inventory).
   --watch KEY          When does this image go? KEY is a digest, a tag, or a digest prefix of at
-                       least 8 characters. Repeatable.
+                       least 8 characters. Repeatable. With --registry: searched in every
+                       repository.
   --format FORMAT      table (default): a report for a person.
                        json: every step and every image's timeline.
                        csv: one row per step.
                        html: one self-contained page with charts of images and bytes over time
-                             by storage class, per-rule bars and sortable tables.
+                             by storage class, per-rule bars and sortable tables (not with
+                             --registry yet).
   --max-rows N         table only: list at most N archived or expired images (default 50; 0 = all).
   -h, --help           Show this help.
 
-Exit status: 0 success, 1 invalid policy or inventory (or a --watch key naming no image),
+Exit status: 0 success, 1 invalid policy or inventory (or a --watch key naming no image, or a
+repository of the snapshot with errors),
 2 usage error, 3 unreadable file, 4 an in-use image is removed (--fail-on-in-use).
 )";
 
@@ -125,12 +136,128 @@ std::optional<timestamp> time_option(const command_line& cl, std::string_view na
   return std::nullopt;
 }
 
+/// The median imageSizeInBytes of `images` (the default --push-size); nullopt when empty.
+std::optional<std::uint64_t> median_size(std::span<const image> images) {
+  if (images.empty()) return std::nullopt;
+  std::vector<std::uint64_t> sizes;
+  sizes.reserve(images.size());
+  for (const auto& img : images) sizes.push_back(img.size_bytes);
+  const auto mid = sizes.begin() + static_cast<std::ptrdiff_t>(sizes.size() / 2);
+  std::nth_element(sizes.begin(), mid, sizes.end());
+  return *mid;
+}
+
+/// `simulate --registry DIR`: every repository with its own policy (or --policy), one after the
+/// other, with the shared options.
+int simulate_registry(const command_line& cl, const std::optional<std::string>& format,
+                      const simulation_options& shared, std::optional<std::uint64_t> push_size,
+                      std::ostream& out, std::ostream& err) {
+  int status = exit_ok;
+  std::optional<parsed_policy> override_policy;
+  const auto policy_path = cl.get("policy");
+  if (policy_path) {
+    override_policy = load_policy_reporting(*policy_path, err, status);
+    if (!override_policy) return status;
+  }
+  const auto in_use = load_in_use_reporting(cl, "simulate", err, status);
+  if (!in_use) return status;
+  const auto input = load_image_input(cl, err, status);
+  if (!input || !input->registry) return std::max(status, static_cast<int>(exit_invalid));
+  const registry_snapshot& snap = *input->registry;
+  const std::size_t n = snap.repositories.size();
+
+  // Every repository's inputs and results live here until the report is written (the documents
+  // hold references to them).
+  std::vector<simulation_options> options(n, shared);
+  std::vector<simulation_result> results(n);
+  std::vector<std::vector<simulation_watch>> watches(n);
+  std::vector<std::vector<in_use_match>> matches(n);
+  std::vector<std::optional<simulation_document>> docs(n);
+  std::vector<registry_simulation_entry> entries(n);
+  in_use_coverage coverage(in_use->refs.size());
+  const auto keys = cl.all("watch");
+  std::vector<unsigned char> key_found(keys.size(), 0);
+  for (std::size_t k = 0; k < n; ++k) {
+    const auto& repo = snap.repositories[k];
+    entries[k].name = repo.name;
+    if (repo.failed()) {
+      entries[k].policy = "failed";
+      continue;
+    }
+    const lifecycle_policy* policy = nullptr;
+    if (override_policy) {
+      policy = &override_policy->policy;
+      entries[k].policy = std::string(to_string(policy_source::overridden));
+    } else if (repo.policy) {
+      policy = &repo.policy->policy;
+      entries[k].policy = std::string(to_string(policy_source::own));
+    } else {
+      entries[k].policy = std::string(to_string(policy_source::none));
+      continue;
+    }
+    const auto& images = repo.images.images;
+    auto& opt = options[k];
+    opt.indexes = repo.images.indexes;
+    opt.independent_images = input->independent_images;
+    const auto size = push_size ? push_size : median_size(images);
+    for (auto& r : opt.pushes) r.size_bytes = size.value_or(0);
+    for (std::size_t w = 0; w < keys.size(); ++w) {
+      simulation_watch found{keys[w], find_watched(images, keys[w])};
+      if (found.images.empty()) continue;
+      key_found[w] = 1;
+      watches[k].push_back(std::move(found));
+    }
+    results[k] = simulate(*policy, images, opt);
+    if (!results[k].diagnostics.empty()) {
+      err << "ecrlp simulate: repository '" << repo.name << "':\n"
+          << render_diagnostics_text(results[k].diagnostics);
+    }
+    if (!results[k].ok()) return exit_usage;  // the shared options were rejected
+    if (in_use->given) {
+      matches[k] = match_in_use(in_use->refs, repo.name, repo.registry_id, images,
+                                repo.images.indexes);
+      coverage.add(matches[k]);
+    }
+    docs[k].emplace(simulation_document{*policy, images, opt, results[k], watches[k]});
+    docs[k]->in_use_refs = in_use->refs;
+    docs[k]->in_use = matches[k];
+    docs[k]->has_in_use = in_use->given;
+    entries[k].simulation = &*docs[k];
+  }
+  for (std::size_t w = 0; w < keys.size(); ++w) {
+    if (key_found[w] != 0) continue;
+    err << "ecrlp simulate: --watch '" << keys[w]
+        << "' names no image of any repository (a digest, a tag, or a unique digest prefix of 8+ "
+           "characters)\n";
+    return exit_invalid;
+  }
+  if (in_use->given) warn_unmatched(err, "simulate", in_use->refs, coverage.unmatched());
+
+  const registry_simulation_document doc{
+      shared, entries, policy_path ? std::string_view(*policy_path) : std::string_view{},
+      in_use->given};
+  if (!format || *format == "table") {
+    out << render_registry_simulation_table(doc);
+  } else if (*format == "json") {
+    out << render_registry_simulation_json(doc);
+  } else {
+    out << render_registry_simulation_csv(doc);
+  }
+  if (in_use->fail) {
+    for (const auto& e : entries) {
+      if (e.simulation != nullptr && !in_use_removals(*e.simulation).empty()) return exit_in_use;
+    }
+  }
+  return status;
+}
+
 }  // namespace
 
 int cmd_simulate(std::span<const std::string_view> args, std::ostream& out, std::ostream& err) {
   static constexpr option_spec specs[] = {{"policy"},
                                           images_option,
                                           manifests_option,
+                                          registry_option,
                                           independent_images_option,
                                           in_use_option,
                                           fail_on_in_use_option,
@@ -152,12 +279,20 @@ int cmd_simulate(std::span<const std::string_view> args, std::ostream& out, std:
   if (!cl.positional.empty()) {
     return usage_error(err, "simulate", "unexpected argument '" + cl.positional.front() + "'");
   }
+  const bool registry = cl.has("registry");
   const auto policy_path = cl.get("policy");
-  if (!policy_path) return usage_error(err, "simulate", "--policy FILE is required");
-  if (!cl.has("images")) return usage_error(err, "simulate", "--images FILE is required");
+  if (!policy_path && !registry) return usage_error(err, "simulate", "--policy FILE is required");
+  if (!cl.has("images") && !registry) {
+    return usage_error(err, "simulate", "--images FILE is required");
+  }
   const auto format = cl.get("format");
   if (auto e = check_format(format, {"table", "json", "csv", "html"})) {
     return usage_error(err, "simulate", *e);
+  }
+  if (registry && format && *format == "html") {
+    return usage_error(err, "simulate",
+                       "--format html is not available with --registry yet: use table, json or "
+                       "csv");
   }
   if (auto e = check_image_options(cl)) return usage_error(err, "simulate", *e);
   const auto max_rows = max_rows_option(cl, "simulate", 50, err);
@@ -206,6 +341,8 @@ int cmd_simulate(std::span<const std::string_view> args, std::ostream& out, std:
     push_size = v;
   }
 
+  if (registry) return simulate_registry(cl, format, options, push_size, out, err);
+
   int status = exit_ok;
   const auto policy = load_policy_reporting(*policy_path, err, status);
   const auto input = load_image_input(cl, err, status);
@@ -215,14 +352,7 @@ int cmd_simulate(std::span<const std::string_view> args, std::ostream& out, std:
   const auto& images = inv.images;
   options.indexes = inv.indexes;
   options.independent_images = input->independent_images;
-  if (!push_size && !images.empty()) {
-    std::vector<std::uint64_t> sizes;
-    sizes.reserve(images.size());
-    for (const auto& img : images) sizes.push_back(img.size_bytes);
-    const auto mid = sizes.begin() + static_cast<std::ptrdiff_t>(sizes.size() / 2);
-    std::nth_element(sizes.begin(), mid, sizes.end());
-    push_size = *mid;
-  }
+  if (!push_size) push_size = median_size(images);
   for (auto& r : options.pushes) r.size_bytes = push_size.value_or(0);
 
   std::vector<simulation_watch> watches;
