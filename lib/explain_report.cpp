@@ -19,31 +19,15 @@
 namespace ecrlp {
 namespace {
 
+using detail::csv_field;
+using detail::join;
+
 using detail::group_digits;
 using detail::human_bytes;
 using ordered_json = nlohmann::ordered_json;
 
 std::string dump(const ordered_json& j) {
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-std::string join(const std::vector<std::string>& items, std::string_view sep) {
-  std::string out;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i != 0) out += sep;
-    out += items[i];
-  }
-  return out;
-}
-
-std::string csv_field(std::string_view v) {
-  if (v.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(v);
-  std::string out = "\"";
-  for (const char c : v) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + '"';
 }
 
 // ---------------------------------------------------------------------------------------------

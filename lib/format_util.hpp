@@ -1,15 +1,39 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-// Private helpers shared by the renderers and the CLI: locale-free number and size formatting.
+// Private helpers shared by the renderers and the CLI: locale-free number and size formatting,
+// joining and CSV fields.
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <ecrlp/policy.hpp>
 
 namespace ecrlp::detail {
+
+/// The items with `sep` between them.
+[[nodiscard]] inline std::string join(const std::vector<std::string>& items, std::string_view sep) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i != 0) out += sep;
+    out += items[i];
+  }
+  return out;
+}
+
+/// One RFC 4180 CSV field: quoted (with doubled quotes) when it holds a comma, quote or line break.
+[[nodiscard]] inline std::string csv_field(std::string_view v) {
+  if (v.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(v);
+  std::string out = "\"";
+  for (const char c : v) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
 
 /// 1234567 -> "1,234,567", independent of the locale.
 [[nodiscard]] inline std::string group_digits(std::uint64_t v) {

@@ -21,6 +21,9 @@
 namespace ecrlp {
 namespace {
 
+using detail::csv_field;
+using detail::join;
+
 using ordered_json = nlohmann::ordered_json;
 using detail::group_digits;
 using detail::human_bytes;
@@ -39,15 +42,6 @@ std::string_view action_api(fate f) {
 
 std::string_view storage_class_api(const image& img) {
   return img.status == image_status::archived ? "ARCHIVE" : "STANDARD";
-}
-
-std::string join(const std::vector<std::string>& v, std::string_view sep) {
-  std::string out;
-  for (const auto& s : v) {
-    if (!out.empty()) out += sep;
-    out += s;
-  }
-  return out;
 }
 
 std::string short_digest(const std::string& d) { return d.size() > 19 ? d.substr(0, 19) : d; }
@@ -170,16 +164,6 @@ std::string refs_text(std::span<const std::size_t> refs, const in_use_view& in_u
     out += in_use.refs[k].text;
   }
   return out;
-}
-
-std::string csv_field(std::string_view v) {
-  if (v.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(v);
-  std::string out = "\"";
-  for (const char c : v) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + '"';
 }
 
 ordered_json preview_results_json(const repository_outcome& o) {
@@ -493,7 +477,6 @@ std::string render_registry_csv(const registry_document& doc) {
   for (const auto& r : rest) write(r);
   return out;
 }
-
 
 std::string render_registry_html(const registry_document& doc) {
   using detail::html_escape;

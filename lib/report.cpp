@@ -24,6 +24,9 @@
 namespace ecrlp {
 namespace {
 
+using detail::csv_field;
+using detail::join;
+
 using ordered_json = nlohmann::ordered_json;
 
 const rule* find_rule(const lifecycle_policy& policy, std::int64_t priority) {
@@ -206,26 +209,6 @@ std::string dump(const ordered_json& j, int indent) {
   return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
-std::string join_tags(const std::vector<std::string>& tags, std::string_view sep) {
-  std::string out;
-  for (std::size_t i = 0; i < tags.size(); ++i) {
-    if (i != 0) out += sep;
-    out += tags[i];
-  }
-  return out;
-}
-
-std::string csv_field(std::string_view v) {
-  if (v.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(v);
-  std::string out = "\"";
-  for (const char c : v) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
-
 std::string_view action_api(fate f) { return f == fate::transition ? "TRANSITION" : "EXPIRE"; }
 
 /// `"action": {"type": ..., "targetStorageClass": "ARCHIVE"}` as previewResults write it.
@@ -350,17 +333,17 @@ void violations_table(std::back_insert_iterator<std::string> it, const preview_d
     const image& img = doc.images[v.image_index];
     fmt::format_to(it, "  {}: {}\n", detail::violation_action_text(v), img.digest);
     fmt::format_to(it, "      tags: {}; pushed {}; {}\n",
-                   img.tags.empty() ? std::string("<untagged>") : join_tags(img.tags, ", "),
+                   img.tags.empty() ? std::string("<untagged>") : join(img.tags, ", "),
                    format_timestamp(img.pushed_at), detail::human_bytes(img.size_bytes));
     const auto groups = detail::reference_groups(detail::view_of(doc.in_use_refs), v.refs, 5);
     if (!groups.empty()) {
-      fmt::format_to(it, "      in use as: {}\n", join_tags(groups, "; "));
+      fmt::format_to(it, "      in use as: {}\n", join(groups, "; "));
     }
     for (const std::size_t t : v.through) {
       if (t >= doc.images.size()) continue;
       const image& index = doc.images[t];
       fmt::format_to(it, "      through index: {}{}{}\n", index.digest,
-                     index.tags.empty() ? "" : " ", join_tags(index.tags, ", "));
+                     index.tags.empty() ? "" : " ", join(index.tags, ", "));
     }
   }
   fmt::format_to(it, "\n");
@@ -605,7 +588,7 @@ std::string render_preview_table(const preview_document& doc, std::size_t max_ro
       fmt::format_to(it, "  {:<32}  {:<10}  {:>4}  {:>10}  {:<19}  {}{}\n",
                      format_timestamp(img.pushed_at), action_api(dec.action), *dec.owner,
                      human_bytes(img.size_bytes), digest,
-                     img.tags.empty() ? std::string("<untagged>") : join_tags(img.tags, ", "),
+                     img.tags.empty() ? std::string("<untagged>") : join(img.tags, ", "),
                      with_in_use && in_use[i] ? "  [IN USE]" : "");
     }
     if (shown < affected) {
@@ -639,7 +622,7 @@ std::string render_preview_csv(const preview_document& doc) {
     const image& img = doc.images[i];
     const auto& dec = doc.result.decisions[i];
     fmt::format_to(it, "{},{},{},{},{},{},{},{},{},{}", csv_field(img.digest),
-                   csv_field(join_tags(img.tags, " ")), format_timestamp(img.pushed_at),
+                   csv_field(join(img.tags, " ")), format_timestamp(img.pushed_at),
                    format_timestamp(reference_time(img)), to_string(img.status), img.size_bytes,
                    img.findings ? std::to_string(img.findings->total()) : std::string(),
                    dec.action == fate::keep ? std::string_view("KEEP") : action_api(dec.action),

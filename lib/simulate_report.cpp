@@ -20,32 +20,15 @@
 namespace ecrlp {
 namespace {
 
+using detail::csv_field;
+using detail::join;
+
 using ordered_json = nlohmann::ordered_json;
-
-std::string join_tags(const std::vector<std::string>& tags, std::string_view sep) {
-  std::string out;
-  for (std::size_t i = 0; i < tags.size(); ++i) {
-    if (i != 0) out += sep;
-    out += tags[i];
-  }
-  return out;
-}
-
-std::string csv_field(std::string_view v) {
-  if (v.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(v);
-  std::string out = "\"";
-  for (const char c : v) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
 
 std::string short_digest(std::string_view d) { return std::string(d.substr(0, 19)); }
 
 std::string tags_text(const image& img) {
-  return img.tags.empty() ? std::string("<untagged>") : join_tags(img.tags, ", ");
+  return img.tags.empty() ? std::string("<untagged>") : join(img.tags, ", ");
 }
 
 /// Input image `i`, or synthetic image `i - input size`.
