@@ -338,6 +338,17 @@ struct bar_row {
   return lines;
 }
 
+/// explanation_lines() as one text, a line each (what the preview page unfolds for an image).
+[[nodiscard]] inline std::string explanation_text(const explainer& ex, std::size_t image_index) {
+  const auto lines = explanation_lines(ex, image_index);
+  std::string out;
+  for (std::size_t k = 0; k < lines.size(); ++k) {
+    if (k != 0) out += '\n';
+    out += lines[k];
+  }
+  return out;
+}
+
 /// A table cell showing `digest` (its first 19 characters, "sha256:" and 12 hex digits) that
 /// expands (a <details> element) to the full digest and `explanation` (text, escaped here). The
 /// cell sorts by the full digest.

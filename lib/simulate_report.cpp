@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Renderers of a simulation: table, JSON, CSV (docs/simulate.md).
+// Renderers of a simulation: table, JSON, CSV, HTML (docs/simulate.md).
 
 #include <ecrlp/html_report.hpp>
 #include <ecrlp/simulate_report.hpp>
@@ -10,8 +10,10 @@
 
 #include <algorithm>
 #include <iterator>
+#include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "format_util.hpp"
@@ -175,6 +177,43 @@ std::vector<event> events_of(const simulation_result& r) {
   return ev;
 }
 
+bool step_changed(const simulation_step& s) {
+  return s.added != 0 || s.expired.images != 0 || s.transitioned.images != 0;
+}
+
+/// The steps the reports show: the first, the last and every step with changes.
+std::vector<std::size_t> shown_steps(std::span<const simulation_step> steps) {
+  std::vector<std::size_t> shown;
+  for (std::size_t k = 0; k < steps.size(); ++k) {
+    if (k == 0 || k + 1 == steps.size() || step_changed(steps[k])) shown.push_back(k);
+  }
+  return shown;
+}
+
+/// The table of `steps` (one repository's or the registry total) under `title`: the shown steps'
+/// changes, and the standard (with activating), archive and findings after each.
+void write_steps_text(std::string& out, std::span<const simulation_step> steps,
+                      std::string_view title) {
+  const auto shown = shown_steps(steps);
+  auto it = std::back_inserter(out);
+  fmt::format_to(it, "\n{} ({} of {} shown: the first, the last and those with changes)\n", title,
+                 detail::group_digits(shown.size()), detail::group_digits(steps.size()));
+  fmt::format_to(it, "  {:>5}  {:<25}  {:>7}  {:>7}  {:>9}  {:>8} {:>10}  {:>8} {:>10}  {:>8}\n",
+                 "Step", "Time", "Added", "Expired", "Archived", "Standard", "", "Archive", "",
+                 "Findings");
+  for (const std::size_t k : shown) {
+    const auto& s = steps[k];
+    fmt::format_to(it, "  {:>5}  {:<25}  {:>7}  {:>7}  {:>9}  {:>8} {:>10}  {:>8} {:>10}  {:>8}\n",
+                   k, format_timestamp(s.at), detail::group_digits(s.added),
+                   detail::group_digits(s.expired.images),
+                   detail::group_digits(s.transitioned.images),
+                   detail::group_digits(s.standard.images + s.activating.images),
+                   detail::human_bytes(s.standard.bytes + s.activating.bytes),
+                   detail::group_digits(s.archive.images), detail::human_bytes(s.archive.bytes),
+                   detail::group_digits(s.findings.total()));
+  }
+}
+
 }  // namespace
 
 std::string format_interval(std::chrono::microseconds every) {
@@ -284,30 +323,7 @@ std::string render_simulation_table(const simulation_document& doc, std::size_t 
   }
 
   // Steps: the first, the last, and every step at which something happened.
-  std::vector<std::size_t> shown;
-  for (std::size_t k = 0; k < steps.size(); ++k) {
-    const auto& s = steps[k];
-    if (k == 0 || k + 1 == steps.size() || s.added != 0 || s.expired.images != 0 ||
-        s.transitioned.images != 0) {
-      shown.push_back(k);
-    }
-  }
-  fmt::format_to(it, "\nSteps ({} of {} shown: the first, the last and those with changes)\n",
-                 detail::group_digits(shown.size()), detail::group_digits(steps.size()));
-  fmt::format_to(it, "  {:>5}  {:<25}  {:>7}  {:>7}  {:>9}  {:>8} {:>10}  {:>8} {:>10}  {:>8}\n",
-                 "Step", "Time", "Added", "Expired", "Archived", "Standard", "", "Archive", "",
-                 "Findings");
-  for (const std::size_t k : shown) {
-    const auto& s = steps[k];
-    fmt::format_to(it, "  {:>5}  {:<25}  {:>7}  {:>7}  {:>9}  {:>8} {:>10}  {:>8} {:>10}  {:>8}\n",
-                   k, format_timestamp(s.at), detail::group_digits(s.added),
-                   detail::group_digits(s.expired.images),
-                   detail::group_digits(s.transitioned.images),
-                   detail::group_digits(s.standard.images + s.activating.images),
-                   detail::human_bytes(s.standard.bytes + s.activating.bytes),
-                   detail::group_digits(s.archive.images), detail::human_bytes(s.archive.bytes),
-                   detail::group_digits(s.findings.total()));
-  }
+  write_steps_text(out, steps, "Steps");
 
   const auto t = totals_over(r);
   out += "\nOver the simulation\n";
@@ -485,33 +501,75 @@ std::string render_simulation_csv(const simulation_document& doc) {
   return out;
 }
 
-std::string render_simulation_html(const simulation_document& doc) {
-  using detail::group_digits;
-  using detail::html_escape;
-  using detail::human_bytes;
-  const auto& r = doc.result;
-  const auto& steps = r.steps;
-  std::string out = detail::html_page_start("Lifecycle policy simulation");
-  auto it = std::back_inserter(out);
-  const auto t = totals_over(r);
-  fmt::format_to(it,
-                 "<p>From <code>{}</code> to <code>{}</code>, every {} ({} steps, {} mode). "
-                 "{} images in the inventory, {} present at the start, {} joining later{}.</p>\n",
-                 html_escape(format_timestamp(doc.options.from)),
-                 html_escape(format_timestamp(doc.options.to)),
-                 html_escape(format_interval(doc.options.every)), group_digits(steps.size()),
-                 doc.options.replay ? "replay" : "static", group_digits(doc.images.size()),
-                 group_digits(r.initial.images), group_digits(joined_later(doc)),
-                 r.synthetic.empty() ? std::string()
-                                     : ", " + group_digits(r.synthetic.size()) + " synthetic pushes");
-  fmt::format_to(it,
-                 "<p><strong>{}</strong> images expired ({}), <strong>{}</strong> archived ({}); "
-                 "{} images ({}) at the end.</p>\n",
-                 group_digits(t.expired.images), human_bytes(t.expired.bytes),
-                 group_digits(t.transitioned.images), human_bytes(t.transitioned.bytes),
-                 group_digits(steps.empty() ? 0 : steps.back().total().images),
-                 human_bytes(steps.empty() ? 0 : steps.back().total().bytes));
+namespace {
 
+using detail::html_escape;
+
+/// An in-use image removed, with the repository it is in (empty for one repository).
+struct removal_row {
+  std::string_view repository;
+  const simulation_document* doc;
+  in_use_removal rm;
+};
+
+/// The in-use images every simulated repository of `doc` removes, by step (then repository).
+std::vector<removal_row> registry_removals(const registry_simulation_document& doc) {
+  std::vector<removal_row> rows;
+  for (const auto& e : doc.repositories) {
+    if (e.simulation == nullptr) continue;
+    for (const auto& rm : in_use_removals(*e.simulation)) {
+      rows.push_back({e.name, e.simulation, rm});
+    }
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const removal_row& a, const removal_row& b) {
+    return a.rm.step < b.rm.step;
+  });
+  return rows;
+}
+
+/// The in-use section: the removals by step, or that there are none.
+std::string in_use_html(std::span<const removal_row> rows, bool with_repository) {
+  using detail::group_digits;
+  std::string out = "<h2>In use</h2>\n";
+  auto it = std::back_inserter(out);
+  if (rows.empty()) {
+    out += "<p id=\"in-use\">No in-use image is expired or transitioned over the simulation.</p>\n";
+    return out;
+  }
+  const auto& first = rows.front();
+  fmt::format_to(it,
+                 "<p style=\"color:#c8372d\"><strong>IN USE: {} in-use image{} removed; the first "
+                 "at step {} ({}).</strong></p>\n",
+                 group_digits(rows.size()), rows.size() == 1 ? " is" : "s are", first.rm.step,
+                 html_escape(format_timestamp(first.doc->result.steps[first.rm.step].at)));
+  fmt::format_to(it,
+                 "<table class=\"sortable\" id=\"in-use\"><thead><tr><th class=\"n\">Step</th>"
+                 "<th>Time</th><th>Action</th><th class=\"n\">Rule</th>{}<th>Digest</th>"
+                 "<th>Tags</th><th>In use as</th></tr></thead><tbody>\n",
+                 with_repository ? "<th>Repository</th>" : "");
+  for (const auto& r : rows) {
+    const simulation_document& d = *r.doc;
+    const image& img = image_at(d, r.rm.image_index);
+    fmt::format_to(it,
+                   "<tr><td class=\"n\">{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td>{}"
+                   "<td data-v=\"{}\"><code>{}</code></td><td>{}</td><td>{}</td></tr>\n",
+                   r.rm.step, html_escape(format_timestamp(d.result.steps[r.rm.step].at)),
+                   r.rm.action == fate::expire ? "EXPIRE" : "TRANSITION",
+                   r.rm.rule ? std::to_string(*r.rm.rule) : std::string(),
+                   with_repository ? "<td>" + html_escape(r.repository) + "</td>" : std::string(),
+                   html_escape(img.digest), html_escape(short_digest(img.digest)),
+                   html_escape(tags_text(img)), html_escape(in_use_text(d, r.rm.image_index)));
+  }
+  out += "</tbody></table>\n";
+  return out;
+}
+
+/// Stacked areas of the images and of the bytes after each of `steps` by storage class, under
+/// `h` headings; the charts' ids are `prefix` + "images-over-time" and + "bytes-over-time".
+std::string class_charts_html(std::span<const simulation_step> steps, std::string_view prefix,
+                              std::string_view h, std::string_view heading_suffix) {
+  using detail::group_digits;
+  using detail::human_bytes;
   std::vector<std::string> labels;
   std::vector<detail::chart_series> images_series = {{"standard", "#3b6fd8", {}},
                                                      {"archive", "#a65fd0", {}},
@@ -526,54 +584,33 @@ std::string render_simulation_html(const simulation_document& doc) {
     bytes_series[1].values.push_back(double(s.archive.bytes));
     bytes_series[2].values.push_back(double(s.activating.bytes));
   }
-  out += "<h2>Images over time, by storage class</h2>\n";
-  out += detail::stacked_area_chart("images-over-time", "Images after each step", labels,
-                                    images_series, [](double v) {
+  std::string out;
+  auto it = std::back_inserter(out);
+  fmt::format_to(it, "<{0}>Images over time, by storage class{1}</{0}>\n", h, heading_suffix);
+  out += detail::stacked_area_chart(std::string(prefix) + "images-over-time",
+                                    "Images after each step", labels, images_series, [](double v) {
                                       return group_digits(static_cast<std::uint64_t>(v));
                                     });
-  out += "<h2>Bytes over time, by storage class</h2>\n";
-  out += detail::stacked_area_chart("bytes-over-time", "Bytes after each step", labels,
-                                    bytes_series, [](double v) {
+  fmt::format_to(it, "<{0}>Bytes over time, by storage class{1}</{0}>\n", h, heading_suffix);
+  out += detail::stacked_area_chart(std::string(prefix) + "bytes-over-time",
+                                    "Bytes after each step", labels, bytes_series, [](double v) {
                                       return human_bytes(static_cast<std::uint64_t>(v));
                                     });
+  return out;
+}
 
-  out += "<h2>Rules</h2>\n";
-  std::vector<detail::bar_row> rule_rows;
-  for (std::size_t k = 0; k < r.rule_priorities.size(); ++k) {
-    const rule* rl = rule_with_priority(doc.policy, r.rule_priorities[k]);
-    const bool transition = rl != nullptr && rl->action.type == action_type::transition;
-    std::string label = "rule " + std::to_string(r.rule_priorities[k]);
-    if (rl != nullptr && !rl->description.empty()) label += ": " + rl->description.substr(0, 32);
-    rule_rows.push_back({label,
-                         {transition ? 0.0 : double(t.by_rule[k]), transition ? double(t.by_rule[k]) : 0.0},
-                         group_digits(t.by_rule[k]) + " images"});
-  }
-  out += detail::bar_chart("rules", "Images each rule acted on over the simulation", rule_rows,
-                           {{"expired", "#c8372d", {}}, {"archived", "#a65fd0", {}}});
-
-  if (!doc.watches.empty()) {
-    out += "<h2>Watched images</h2>\n<ul>\n";
-    for (const auto& w : doc.watches) {
-      for (const std::size_t i : w.images) {
-        fmt::format_to(it, "<li><code>{}</code> = <code>{}</code> [{}]: {}</li>\n",
-                       html_escape(w.key), html_escape(image_at(doc, i).digest),
-                       html_escape(tags_text(image_at(doc, i))), html_escape(watch_story(doc, i)));
-      }
-    }
-    out += "</ul>\n";
-  }
-
-  out += "<h2>Steps with changes</h2>\n<p class=\"muted\">Click a column to sort.</p>\n";
-  out += "<table class=\"sortable\" id=\"steps\"><thead><tr><th class=\"n\">Step</th><th>Time</th>"
-         "<th class=\"n\">Added</th><th class=\"n\">Expired</th><th class=\"n\">Archived</th>"
-         "<th class=\"n\">Standard</th><th class=\"n\">Standard bytes</th><th class=\"n\">Archive</th>"
-         "<th class=\"n\">Archive bytes</th><th class=\"n\">Findings</th></tr></thead><tbody>\n";
-  for (std::size_t k = 0; k < steps.size(); ++k) {
+/// The sortable table of the shown steps (the first, the last, those with changes).
+std::string steps_html(std::span<const simulation_step> steps, std::string_view id) {
+  using detail::human_bytes;
+  std::string out = fmt::format(
+      "<table class=\"sortable\" id=\"{}\"><thead><tr><th class=\"n\">Step</th><th>Time</th>"
+      "<th class=\"n\">Added</th><th class=\"n\">Expired</th><th class=\"n\">Archived</th>"
+      "<th class=\"n\">Standard</th><th class=\"n\">Standard bytes</th><th class=\"n\">Archive</th>"
+      "<th class=\"n\">Archive bytes</th><th class=\"n\">Findings</th></tr></thead><tbody>\n",
+      html_escape(id));
+  auto it = std::back_inserter(out);
+  for (const std::size_t k : shown_steps(steps)) {
     const auto& s = steps[k];
-    if (!(k == 0 || k + 1 == steps.size() || s.added != 0 || s.expired.images != 0 ||
-          s.transitioned.images != 0)) {
-      continue;
-    }
     fmt::format_to(it,
                    "<tr><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
                    "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\" data-v=\"{}\">{}</td>"
@@ -585,22 +622,244 @@ std::string render_simulation_html(const simulation_document& doc) {
                    s.archive.bytes, human_bytes(s.archive.bytes), s.findings.total());
   }
   out += "</tbody></table>\n";
+  return out;
+}
 
-  out += "<h2>Images archived or expired</h2>\n";
-  out += "<table class=\"sortable\" id=\"events\"><thead><tr><th class=\"n\">Step</th><th>Time</th>"
-         "<th>Event</th><th class=\"n\">Rule</th><th class=\"n\">Size</th><th>Digest</th><th>Tags</th>"
-         "</tr></thead><tbody>\n";
-  for (const auto& e : events_of(r)) {
+/// Bars of the images each rule acted on over the simulation.
+std::string rules_chart_html(const simulation_document& doc, std::string_view id) {
+  const auto& r = doc.result;
+  const auto t = totals_over(r);
+  std::vector<detail::bar_row> rule_rows;
+  for (std::size_t k = 0; k < r.rule_priorities.size(); ++k) {
+    const rule* rl = rule_with_priority(doc.policy, r.rule_priorities[k]);
+    const bool transition = rl != nullptr && rl->action.type == action_type::transition;
+    std::string label = "rule " + std::to_string(r.rule_priorities[k]);
+    if (rl != nullptr && !rl->description.empty()) label += ": " + rl->description.substr(0, 32);
+    rule_rows.push_back({label,
+                         {transition ? 0.0 : double(t.by_rule[k]), transition ? double(t.by_rule[k]) : 0.0},
+                         detail::group_digits(t.by_rule[k]) + " images"});
+  }
+  return detail::bar_chart(id, "Images each rule acted on over the simulation", rule_rows,
+                           {{"expired", "#c8372d", {}}, {"archived", "#a65fd0", {}}});
+}
+
+/// For each of `events` (in step order), the explanation of the image's fate at the event's step,
+/// as `ecrlp explain` gives it for the repository as that step's evaluation saw it: the images
+/// present after the step's joins, in the simulator's order, those archived at an earlier step
+/// ARCHIVED with lastArchivedAt = that step's instant, and the tags that later forecast pushes
+/// took away removed. The repository is rebuilt from the timelines step by step up to the last
+/// event's step (one copy of the images), and explained once per step that has events.
+std::vector<std::string> event_explanations(const simulation_document& doc,
+                                            std::span<const event> events) {
+  std::vector<std::string> why(events.size());
+  if (events.empty()) return why;
+  const auto& r = doc.result;
+  const auto& steps = r.steps;
+  // The simulator's join order: the images present at the first step in input order, then the
+  // others by push time (stable: input order, then the synthetic ones in push order).
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i < r.images.size(); ++i) {
+    if (r.images[i].joined) order.push_back(i);
+  }
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    const std::size_t ja = *r.images[a].joined;
+    const std::size_t jb = *r.images[b].joined;
+    if (ja == 0 || jb == 0) return ja < jb;
+    return image_at(doc, a).pushed_at < image_at(doc, b).pushed_at;
+  });
+  std::vector<image> live;
+  std::vector<std::size_t> source;  // index (input, then synthetic) of live[j]
+  std::size_t next = 0;
+  std::size_t e = 0;
+  for (std::size_t k = 0; k < steps.size() && e < events.size(); ++k) {
+    while (next < order.size() && *r.images[order[next]].joined == k) {
+      const std::size_t i = order[next++];
+      const image& img = image_at(doc, i);
+      if (i >= doc.images.size()) {  // a pushed tag moves (as simulate() does)
+        for (const auto& tag : img.tags) {
+          for (auto& other : live) {
+            const auto t = std::find(other.tags.begin(), other.tags.end(), tag);
+            if (t != other.tags.end()) other.tags.erase(t);
+          }
+        }
+      }
+      live.push_back(img);
+      source.push_back(i);
+    }
+    if (events[e].step == k) {
+      const explainer ex(doc.policy, std::span<const image>(live),
+                         evaluation_options{.now = steps[k].at,
+                                            .indexes = doc.options.indexes,
+                                            .independent_images = doc.options.independent_images});
+      std::unordered_map<std::size_t, std::size_t> at;
+      at.reserve(live.size());
+      for (std::size_t j = 0; j < live.size(); ++j) at.emplace(source[j], j);
+      for (; e < events.size() && events[e].step == k; ++e) {
+        const auto found = at.find(events[e].image);
+        if (found != at.end()) why[e] = detail::explanation_text(ex, found->second);
+      }
+    }
+    const auto& s = steps[k];
+    if (s.expired.images == 0 && s.transitioned.images == 0) continue;
+    std::size_t w = 0;
+    for (std::size_t j = 0; j < live.size(); ++j) {
+      const auto& line = r.images[source[j]];
+      if (line.expired && *line.expired == k) continue;
+      if (line.transitioned && *line.transitioned == k) {
+        live[j].status = image_status::archived;
+        live[j].last_archived_at = s.at;
+      }
+      if (w != j) {
+        live[w] = std::move(live[j]);
+        source[w] = source[j];
+      }
+      ++w;
+    }
+    live.resize(w);
+    source.resize(w);
+  }
+  return why;
+}
+
+/// The sentence above the table of images archived or expired, stating the row cap.
+std::string events_note(std::size_t max_rows, std::size_t total, std::string_view id) {
+  using detail::group_digits;
+  std::string out = fmt::format("<p class=\"muted\" id=\"{}\">", html_escape(id));
+  const std::string cap =
+      max_rows == 0 ? std::string("every row, each with its explanation: no limit was set")
+                    : "at most " + group_digits(max_rows) + " rows, each with its explanation";
+  if (max_rows != 0 && max_rows < total) {
+    out += fmt::format("The first {} of {} archive and expiry events, in step order, are listed "
+                       "({}); sorting reorders the listed rows only. ",
+                       group_digits(max_rows), group_digits(total), cap);
+  } else {
+    out += fmt::format("All {} archive and expiry events are listed ({}). ", group_digits(total),
+                       cap);
+  }
+  out += "Click a column heading to sort; click a digest for the explanation of the image's fate "
+         "at the step it is archived or expired at: what <code>ecrlp explain</code> gives at that "
+         "step's time for the repository as that step's evaluation sees it.</p>\n";
+  return out;
+}
+
+/// The table of the images archived or expired in step order, at most `max_rows` (0 = all),
+/// each digest unfolding to its explanation at the step.
+std::string events_html(const simulation_document& doc, std::size_t max_rows,
+                        std::string_view prefix) {
+  using detail::human_bytes;
+  const auto& steps = doc.result.steps;
+  const auto ev = events_of(doc.result);
+  const std::size_t listed = max_rows == 0 ? ev.size() : std::min(max_rows, ev.size());
+  const std::span<const event> rows(ev.data(), listed);
+  const auto why = event_explanations(doc, rows);
+  std::string out = events_note(max_rows, ev.size(), std::string(prefix) + "rows-note");
+  auto it = std::back_inserter(out);
+  fmt::format_to(it,
+                 "<table class=\"sortable\" id=\"{}events\"><thead><tr><th class=\"n\">Step</th>"
+                 "<th>Time</th><th>Event</th><th class=\"n\">Rule</th><th class=\"n\">Size</th>"
+                 "<th>Digest</th><th>Tags</th></tr></thead><tbody>\n",
+                 html_escape(prefix));
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const auto& e = rows[k];
     const image& img = image_at(doc, e.image);
+    const bool in_use = e.image < doc.in_use.size() && doc.in_use[e.image].in_use();
+    std::string why_text = why[k];
+    if (in_use) why_text += "\nin use as " + in_use_text(doc, e.image);
     fmt::format_to(it,
-                   "<tr><td class=\"n\">{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td>"
-                   "<td class=\"n\" data-v=\"{}\">{}</td><td><code>{}</code></td><td>{}</td></tr>\n",
-                   e.step, html_escape(format_timestamp(steps[e.step].at)),
-                   e.expire ? "EXPIRE" : "ARCHIVE", e.rule ? std::to_string(*e.rule) : std::string(),
-                   img.size_bytes, human_bytes(img.size_bytes), html_escape(img.digest),
+                   "<tr{}><td class=\"n\">{}</td><td>{}</td><td data-v=\"{}\">{}{}</td>"
+                   "<td class=\"n\">{}</td><td class=\"n\" data-v=\"{}\">{}</td>{}<td>{}</td>"
+                   "</tr>\n",
+                   in_use ? " class=\"in-use\" style=\"background:#fdf0ef\"" : "", e.step,
+                   html_escape(format_timestamp(steps[e.step].at)), e.expire ? "EXPIRE" : "ARCHIVE",
+                   e.expire ? "EXPIRE" : "ARCHIVE",
+                   in_use ? " <strong style=\"color:#c8372d\">IN USE</strong>" : "",
+                   e.rule ? std::to_string(*e.rule) : std::string(), img.size_bytes,
+                   human_bytes(img.size_bytes), detail::explained_digest_cell(img.digest, why_text),
                    html_escape(tags_text(img)));
   }
   out += "</tbody></table>\n";
+  return out;
+}
+
+/// Counts of one simulation: inventory, present at the start, joining later, synthetic pushes.
+std::string inventory_sentence(const simulation_document& doc) {
+  using detail::group_digits;
+  const auto& r = doc.result;
+  return fmt::format("{} images in the inventory, {} present at the start, {} joining later{}.",
+                     group_digits(doc.images.size()), group_digits(r.initial.images),
+                     group_digits(joined_later(doc)),
+                     r.synthetic.empty()
+                         ? std::string()
+                         : ", " + group_digits(r.synthetic.size()) + " synthetic pushes");
+}
+
+/// What left and what is left.
+std::string outcome_html(const simulation_document& doc) {
+  using detail::group_digits;
+  using detail::human_bytes;
+  const auto& steps = doc.result.steps;
+  const auto t = totals_over(doc.result);
+  return fmt::format(
+      "<p><strong>{}</strong> images expired ({}), <strong>{}</strong> archived ({}); "
+      "{} images ({}) at the end.</p>\n",
+      group_digits(t.expired.images), human_bytes(t.expired.bytes),
+      group_digits(t.transitioned.images), human_bytes(t.transitioned.bytes),
+      group_digits(steps.empty() ? 0 : steps.back().total().images),
+      human_bytes(steps.empty() ? 0 : steps.back().total().bytes));
+}
+
+/// One simulation's charts, rules, watched images, steps and images archived or expired, with
+/// `h` headings and element ids starting with `prefix`.
+std::string simulation_body_html(const simulation_document& doc, std::size_t max_rows,
+                                 std::string_view prefix, std::string_view h) {
+  std::string out = class_charts_html(doc.result.steps, prefix, h, "");
+  auto it = std::back_inserter(out);
+  fmt::format_to(it, "<{0}>Rules</{0}>\n", h);
+  out += rules_chart_html(doc, std::string(prefix) + "rules");
+  if (!doc.watches.empty()) {
+    fmt::format_to(it, "<{0}>Watched images</{0}>\n<ul>\n", h);
+    for (const auto& w : doc.watches) {
+      for (const std::size_t i : w.images) {
+        fmt::format_to(it, "<li><code>{}</code> = <code>{}</code> [{}]: {}</li>\n",
+                       html_escape(w.key), html_escape(image_at(doc, i).digest),
+                       html_escape(tags_text(image_at(doc, i))), html_escape(watch_story(doc, i)));
+      }
+    }
+    out += "</ul>\n";
+  }
+  fmt::format_to(it,
+                 "<{0}>Steps with changes</{0}>\n<p class=\"muted\">Click a column to sort.</p>\n",
+                 h);
+  out += steps_html(doc.result.steps, std::string(prefix) + "steps");
+  fmt::format_to(it, "<{0}>Images archived or expired</{0}>\n", h);
+  out += events_html(doc, max_rows, prefix);
+  return out;
+}
+
+}  // namespace
+
+std::string render_simulation_html(const simulation_document& doc) {
+  return render_simulation_html(doc, html_default_max_rows);
+}
+
+std::string render_simulation_html(const simulation_document& doc, std::size_t max_rows) {
+  using detail::group_digits;
+  const auto& steps = doc.result.steps;
+  std::string out = detail::html_page_start("Lifecycle policy simulation");
+  if (doc.has_in_use) {
+    std::vector<removal_row> rows;
+    for (const auto& rm : in_use_removals(doc)) rows.push_back({{}, &doc, rm});
+    out += in_use_html(rows, false);
+  }
+  auto it = std::back_inserter(out);
+  fmt::format_to(it,
+                 "<p>From <code>{}</code> to <code>{}</code>, every {} ({} steps, {} mode). {}</p>\n",
+                 html_escape(format_timestamp(doc.options.from)),
+                 html_escape(format_timestamp(doc.options.to)),
+                 html_escape(format_interval(doc.options.every)), group_digits(steps.size()),
+                 doc.options.replay ? "replay" : "static", html_escape(inventory_sentence(doc)));
+  out += outcome_html(doc);
+  out += simulation_body_html(doc, max_rows, "", "h2");
   out += detail::html_page_end();
   return out;
 }
@@ -681,23 +940,9 @@ std::string findings_change(const finding_counts& before, const finding_counts& 
   return detail::group_digits(before.total()) + " -> " + detail::group_digits(after.total());
 }
 
-bool step_changed(const simulation_step& s) {
-  return s.added != 0 || s.expired.images != 0 || s.transitioned.images != 0;
-}
-
 std::string registry_in_use_table(const registry_simulation_document& doc) {
   if (!doc.has_in_use) return {};
-  struct row {
-    const registry_simulation_entry* repo;
-    in_use_removal rm;
-  };
-  std::vector<row> rows;
-  for (const auto& e : doc.repositories) {
-    if (e.simulation == nullptr) continue;
-    for (const auto& rm : in_use_removals(*e.simulation)) rows.push_back({&e, rm});
-  }
-  std::stable_sort(rows.begin(), rows.end(),
-                   [](const row& a, const row& b) { return a.rm.step < b.rm.step; });
+  const auto rows = registry_removals(doc);
   std::string out;
   auto it = std::back_inserter(out);
   if (rows.empty()) {
@@ -707,14 +952,14 @@ std::string registry_in_use_table(const registry_simulation_document& doc) {
   const auto& first = rows.front();
   fmt::format_to(it, "IN USE: {} in-use image{} removed; the first at step {} ({})\n", rows.size(),
                  rows.size() == 1 ? " is" : "s are", first.rm.step,
-                 format_timestamp(first.repo->simulation->result.steps[first.rm.step].at));
+                 format_timestamp(first.doc->result.steps[first.rm.step].at));
   for (const auto& r : rows) {
-    const simulation_document& d = *r.repo->simulation;
+    const simulation_document& d = *r.doc;
     const image& img = image_at(d, r.rm.image_index);
     fmt::format_to(it, "  step {:>5}  {:<19}  {:<10}  rule {:>4}  {}  {:<19}  {}  in use as {}\n",
                    r.rm.step, format_timestamp(d.result.steps[r.rm.step].at).substr(0, 19),
                    r.rm.action == fate::expire ? "EXPIRE" : "TRANSITION",
-                   r.rm.rule ? std::to_string(*r.rm.rule) : std::string("-"), r.repo->name,
+                   r.rm.rule ? std::to_string(*r.rm.rule) : std::string("-"), r.repository,
                    short_digest(img.digest), tags_text(img), in_use_text(d, r.rm.image_index));
   }
   out += "\n";
@@ -812,27 +1057,7 @@ std::string render_registry_simulation_table(const registry_simulation_document&
   }
 
   const auto total = registry_simulation_total(doc.repositories);
-  std::vector<std::size_t> shown;
-  for (std::size_t k = 0; k < total.size(); ++k) {
-    if (k == 0 || k + 1 == total.size() || step_changed(total[k])) shown.push_back(k);
-  }
-  fmt::format_to(it,
-                 "\nRegistry total per step ({} of {} shown: the first, the last and those with "
-                 "changes)\n",
-                 group_digits(shown.size()), group_digits(total.size()));
-  fmt::format_to(it, "  {:>5}  {:<25}  {:>7}  {:>7}  {:>9}  {:>8} {:>10}  {:>8} {:>10}  {:>8}\n",
-                 "Step", "Time", "Added", "Expired", "Archived", "Standard", "", "Archive", "",
-                 "Findings");
-  for (const std::size_t k : shown) {
-    const auto& s = total[k];
-    fmt::format_to(it, "  {:>5}  {:<25}  {:>7}  {:>7}  {:>9}  {:>8} {:>10}  {:>8} {:>10}  {:>8}\n",
-                   k, format_timestamp(s.at), group_digits(s.added), group_digits(s.expired.images),
-                   group_digits(s.transitioned.images),
-                   group_digits(s.standard.images + s.activating.images),
-                   human_bytes(s.standard.bytes + s.activating.bytes),
-                   group_digits(s.archive.images), human_bytes(s.archive.bytes),
-                   group_digits(s.findings.total()));
-  }
+  write_steps_text(out, total, "Registry total per step");
   class_totals expired;
   class_totals transitioned;
   for (const auto& s : total) {
@@ -871,23 +1096,12 @@ std::string render_registry_simulation_table(const registry_simulation_document&
 std::string render_registry_simulation_json(const registry_simulation_document& doc) {
   ordered_json j;
   if (doc.has_in_use) {
-    struct row {
-      const registry_simulation_entry* repo;
-      in_use_removal rm;
-    };
-    std::vector<row> rows;
-    for (const auto& e : doc.repositories) {
-      if (e.simulation == nullptr) continue;
-      for (const auto& rm : in_use_removals(*e.simulation)) rows.push_back({&e, rm});
-    }
-    std::stable_sort(rows.begin(), rows.end(),
-                     [](const row& a, const row& b) { return a.rm.step < b.rm.step; });
     ordered_json removals = ordered_json::array();
-    for (const auto& r : rows) {
-      const simulation_document& d = *r.repo->simulation;
+    for (const auto& r : registry_removals(doc)) {
+      const simulation_document& d = *r.doc;
       const image& img = image_at(d, r.rm.image_index);
       ordered_json x;
-      x["repositoryName"] = r.repo->name;
+      x["repositoryName"] = std::string(r.repository);
       x["imageDigest"] = img.digest;
       x["imageTags"] = img.tags;
       x["step"] = r.rm.step;
@@ -996,6 +1210,132 @@ std::string render_registry_simulation_csv(const registry_simulation_document& d
     add_totals(transitioned, total[k].transitioned);
     row("total", "", "", k, total[k], expired, transitioned, "");
   }
+  return out;
+}
+
+std::string render_registry_simulation_html(const registry_simulation_document& doc,
+                                            std::size_t max_rows) {
+  using detail::group_digits;
+  using detail::human_bytes;
+  std::string out = detail::html_page_start("Registry lifecycle policy simulation");
+  auto it = std::back_inserter(out);
+  const auto total = registry_simulation_total(doc.repositories);
+  std::size_t simulated = 0;
+  for (const auto& e : doc.repositories) simulated += e.simulation != nullptr ? 1U : 0U;
+  out += "<p>";
+  if (!doc.snapshot.empty()) {
+    fmt::format_to(it, "Snapshot <code>{}</code>. ", html_escape(doc.snapshot));
+  }
+  fmt::format_to(it,
+                 "From <code>{}</code> to <code>{}</code>, every {} ({} steps, {} mode). {} "
+                 "repositories: {} simulated, {} skipped; policy: {}.</p>\n",
+                 html_escape(format_timestamp(doc.options.from)),
+                 html_escape(format_timestamp(doc.options.to)),
+                 html_escape(format_interval(doc.options.every)), group_digits(total.size()),
+                 doc.options.replay ? "replay" : "static", group_digits(doc.repositories.size()),
+                 group_digits(simulated), group_digits(doc.repositories.size() - simulated),
+                 doc.override_policy.empty()
+                     ? std::string("each repository's own")
+                     : "<code>" + html_escape(doc.override_policy) + "</code> for all");
+  if (doc.has_in_use) out += in_use_html(registry_removals(doc), true);
+
+  class_totals expired;
+  class_totals transitioned;
+  for (const auto& s : total) {
+    add_totals(expired, s.expired);
+    add_totals(transitioned, s.transitioned);
+  }
+  fmt::format_to(it,
+                 "<p>All repositories: <strong>{}</strong> images expired ({}), "
+                 "<strong>{}</strong> archived ({}); {} images ({}) at the end; findings {}.</p>\n",
+                 group_digits(expired.images), human_bytes(expired.bytes),
+                 group_digits(transitioned.images), human_bytes(transitioned.bytes),
+                 group_digits(total.empty() ? 0 : total.back().total().images),
+                 human_bytes(total.empty() ? 0 : total.back().total().bytes),
+                 total.empty() ? std::string("-")
+                               : html_escape(findings_change(total.front().findings,
+                                                             total.back().findings)));
+  out += class_charts_html(total, "", "h2", " (registry total)");
+  out += "<h2>Registry total per step</h2>\n<p class=\"muted\">The sum over the simulated "
+         "repositories after each step: the first, the last and the steps with changes. Click a "
+         "column to sort.</p>\n";
+  out += steps_html(total, "total-steps");
+
+  out += "<h2>Repositories</h2>\n<p class=\"muted\">First step and last step; standard includes "
+         "activating. Click a column to sort; click a name for the repository's section.</p>\n";
+  fmt::format_to(it,
+                 "<table class=\"sortable\" id=\"repositories\"><thead><tr><th>Repository</th>"
+                 "<th>Policy</th><th class=\"n\">Standard first</th>"
+                 "<th class=\"n\">Standard last</th>"
+                 "<th class=\"n\">Archive first</th><th class=\"n\">Archive last</th>"
+                 "<th class=\"n\">Expired</th><th class=\"n\">Expired bytes</th>"
+                 "<th class=\"n\">Archived</th><th class=\"n\">Archived bytes</th>"
+                 "<th class=\"n\">Findings before</th><th class=\"n\">Findings after</th>{}"
+                 "</tr></thead><tbody>\n",
+                 doc.has_in_use ? "<th class=\"n\">First in-use removal</th>" : "");
+  const auto cell = [](const class_totals& t) {
+    return fmt::format("<td class=\"n\" data-v=\"{}\">{} ({})</td>", t.images,
+                       group_digits(t.images), human_bytes(t.bytes));
+  };
+  const auto plus = [](class_totals a, const class_totals& b) {
+    add_totals(a, b);
+    return a;
+  };
+  for (std::size_t k = 0; k < doc.repositories.size(); ++k) {
+    const auto& e = doc.repositories[k];
+    if (e.simulation == nullptr) continue;
+    const auto s = summarize_simulation(*e.simulation);
+    fmt::format_to(it,
+                   "<tr><td data-v=\"{0}\"><a href=\"#repo-{1}\">{0}</a></td><td>{2}</td>"
+                   "{3}{4}{5}{6}"
+                   "<td class=\"n\">{7}</td><td class=\"n\" data-v=\"{8}\">{9}</td>"
+                   "<td class=\"n\">{10}</td><td class=\"n\" data-v=\"{11}\">{12}</td>"
+                   "<td class=\"n\">{13}</td><td class=\"n\">{14}</td>",
+                   html_escape(e.name), k, html_escape(policy_label(e)),
+                   cell(plus(s.first_standard, s.first_activating)),
+                   cell(plus(s.last_standard, s.last_activating)), cell(s.first_archive),
+                   cell(s.last_archive), s.expired.images, s.expired.bytes,
+                   human_bytes(s.expired.bytes), s.transitioned.images, s.transitioned.bytes,
+                   human_bytes(s.transitioned.bytes), s.findings_before.total(),
+                   s.findings_after.total());
+    if (doc.has_in_use) {
+      // Sorts after every step when there is none.
+      fmt::format_to(it, "<td class=\"n\" data-v=\"{}\">{}</td>",
+                     s.first_in_use_removal ? *s.first_in_use_removal : total.size(),
+                     s.first_in_use_removal ? "step " + std::to_string(*s.first_in_use_removal)
+                                            : std::string("none"));
+    }
+    out += "</tr>\n";
+  }
+  out += "</tbody></table>\n";
+
+  out += "<h2>Skipped repositories</h2>\n";
+  if (simulated == doc.repositories.size()) {
+    out += "<p id=\"skipped\">None: every repository was simulated.</p>\n";
+  } else {
+    out += "<ul id=\"skipped\">\n";
+    for (const auto& e : doc.repositories) {
+      if (e.simulation != nullptr) continue;
+      fmt::format_to(it, "<li><code>{}</code>: {}</li>\n", html_escape(e.name),
+                     e.policy == "failed" ? "failed (its files have errors), skipped"
+                     : e.policy == "none" ? "no policy, skipped"
+                                          : "skipped");
+    }
+    out += "</ul>\n";
+  }
+
+  for (std::size_t k = 0; k < doc.repositories.size(); ++k) {
+    const auto& e = doc.repositories[k];
+    if (e.simulation == nullptr) continue;
+    const simulation_document& d = *e.simulation;
+    fmt::format_to(it, "<h2 id=\"repo-{}\">Repository <code>{}</code></h2>\n", k,
+                   html_escape(e.name));
+    fmt::format_to(it, "<p>Policy: {}. {}</p>\n", html_escape(policy_label(e)),
+                   html_escape(inventory_sentence(d)));
+    out += outcome_html(d);
+    out += simulation_body_html(d, max_rows, "repo-" + std::to_string(k) + "-", "h3");
+  }
+  out += detail::html_page_end();
   return out;
 }
 

@@ -3,6 +3,8 @@
 // (tests/data/registry/snapshot): every repository's summary must equal what the single-repository
 // `ecrlp simulate` reports when given that repository's own files (pages, policy, manifests), and
 // the registry total at every step must be the sum of those single-repository steps.
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -14,9 +16,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include <ecrlp/html_report.hpp>
+#include <ecrlp/simulate.hpp>
+#include <ecrlp/simulate_report.hpp>
+
 #include "app.hpp"
 #include "catch.hpp"
 #include "common.hpp"
+#include "html_test_util.hpp"
+#include "html_util.hpp"
 
 namespace {
 
@@ -258,9 +266,8 @@ TEST_CASE("simulate --registry: csv rows, html and usage errors", "[registry_sim
 
   const auto html = run_cli({"simulate", "--registry", snapshot_dir, range[0], range[1], range[2],
                              range[3], "--format", "html"});
-  CHECK(html.status == 2);
-  CHECK(html.out.empty());
-  CHECK(html.err.find("--format html is not available with --registry yet") != std::string::npos);
+  CHECK(html.status == 0);
+  CHECK(html.out.rfind("<!DOCTYPE html>", 0) == 0);
 
   const auto both = run_cli({"simulate", "--registry", snapshot_dir, "--images", "x.json",
                              range[0], range[1], range[2], range[3]});
@@ -271,4 +278,225 @@ TEST_CASE("simulate --registry: csv rows, html and usage errors", "[registry_sim
   CHECK(unknown.status == 1);
   CHECK(unknown.err.find("--watch 'no-such-tag' names no image of any repository") !=
         std::string::npos);
+}
+
+// ---- --format html ([registry_simulate])
+// ----------------------------------------------------------
+
+namespace {
+
+/// The text between `from` and the next `to` after it ("" when `from` is missing).
+std::string_view between(std::string_view html, std::string_view from, std::string_view to) {
+  const std::size_t a = html.find(from);
+  if (a == std::string_view::npos) return {};
+  return html.substr(a, html.find(to, a) - a);
+}
+
+}  // namespace
+
+TEST_CASE("simulate --registry --format html: one page, total charts, sections, skipped listed",
+          "[registry_simulate]") {
+  using html_test::count;
+  const auto r = run_cli({"simulate", "--registry", snapshot_dir, range[0], range[1], range[2],
+                          range[3], "--format", "html"});
+  REQUIRE(r.status == 0);
+  const std::string& html = r.out;
+  CHECK(html_test::xml_problem(html).empty());
+  CHECK(html_test::self_contained(html));
+  CHECK(html.find("Snapshot <code>" + snapshot_dir + "</code>.") != std::string::npos);
+  CHECK(html.find("From <code>2026-07-01T00:00:00+00:00</code> to <code>2026-12-31T00:00:00+00:00"
+                  "</code>, every 1d (184 steps, replay mode)") != std::string::npos);
+  CHECK(html.find("id=\"images-over-time\"") != std::string::npos);
+  CHECK(html.find("id=\"bytes-over-time\"") != std::string::npos);
+  CHECK(html.find("id=\"total-steps\"") != std::string::npos);
+  // The repository without a policy is listed as skipped, not given a section.
+  CHECK(between(html, "<ul id=\"skipped\">", "</ul>")
+            .find("<li><code>batch-jobs</code>: no policy, skipped</li>") !=
+        std::string_view::npos);
+  const json reg = simulate_registry({});
+  std::size_t simulated = 0;
+  const auto& repos = reg.at("repositories");
+  for (std::size_t k = 0; k < repos.size(); ++k) {
+    const std::string name = repos[k].at("repositoryName");
+    INFO(name);
+    const std::string section =
+        "<h2 id=\"repo-" + std::to_string(k) + "\">Repository <code>" + name;
+    if (!repos[k].at("simulated").get<bool>()) {
+      CHECK(html.find(section) == std::string::npos);
+      continue;
+    }
+    ++simulated;
+    CHECK(html.find(section) != std::string::npos);
+    const std::string prefix = "repo-" + std::to_string(k) + "-";
+    for (const char* id : {"images-over-time", "bytes-over-time", "rules", "steps", "events"}) {
+      CHECK(html.find("id=\"" + prefix + id + "\"") != std::string::npos);
+    }
+    // The summary row links to the section.
+    CHECK(html.find("<a href=\"#repo-" + std::to_string(k) + "\">" + name + "</a>") !=
+          std::string::npos);
+    // One explained row per event, up to the default cap.
+    const auto& s = repos[k].at("summary");
+    const std::size_t events = s.at("expired").at("images").get<std::size_t>() +
+                               s.at("transitioned").at("images").get<std::size_t>();
+    const auto table = between(html, "id=\"" + prefix + "events\"", "</table>");
+    CHECK(count(table, "<pre class=\"why\">") == std::min<std::size_t>(events, 1000));
+  }
+  CHECK(simulated >= 4);
+  CHECK(count(between(html, "id=\"repositories\"", "</table>"), "<tr>") == simulated + 1);
+
+  // The row cap, per repository, stated in each section.
+  const auto capped = run_cli({"simulate", "--registry", snapshot_dir, range[0], range[1], range[2],
+                               range[3], "--format", "html", "--max-rows", "1"});
+  REQUIRE(capped.status == 0);
+  CHECK(html_test::xml_problem(capped.out).empty());
+  const std::size_t notes = count(capped.out, "-rows-note\">");
+  CHECK(notes == simulated);
+  CHECK(count(capped.out, "<pre class=\"why\">") <= simulated);
+  CHECK(capped.out.find("(at most 1 rows, each with its explanation)") != std::string::npos);
+  CHECK(capped.out.find("The first 1 of ") != std::string::npos);
+}
+
+TEST_CASE("simulate --registry --format html: in-use first, failed repositories skipped",
+          "[registry_simulate]") {
+  const auto r = run_cli({"simulate", "--registry", snapshot_dir, range[0], range[1], range[2],
+                          range[3], "--format", "html", "--in-use", data + "in-use.txt"});
+  REQUIRE(r.status == 0);
+  CHECK(html_test::xml_problem(r.out).empty());
+  const std::size_t in_use = r.out.find("IN USE: 1 in-use image is removed; the first at step ");
+  REQUIRE(in_use != std::string::npos);
+  CHECK(in_use < r.out.find("id=\"images-over-time\""));
+  CHECK(between(r.out, "id=\"in-use\"", "</table>").find("<td>payments</td>") !=
+        std::string_view::npos);
+
+  const auto broken = run_cli({"simulate", "--registry", data + "broken-snapshot", range[0],
+                               range[1], range[2], range[3], "--format", "html"});
+  CHECK(broken.status == 1);
+  CHECK(html_test::xml_problem(broken.out).empty());
+  CHECK(broken.out.find("<li><code>broken</code>: failed (its files have errors), skipped</li>") !=
+        std::string::npos);
+}
+
+TEST_CASE("registry simulation HTML: the total charts are registry_simulation_total's steps",
+          "[registry_simulate]") {
+  using ecrlp::timestamp;
+  using std::chrono::days;
+  const timestamp t0{std::chrono::sys_days{std::chrono::year{2026} / 1 / 1}};
+  const auto img = [&](std::string digest, std::vector<std::string> tags, int pushed_day,
+                       std::uint64_t size) {
+    ecrlp::image i;
+    i.digest = std::move(digest);
+    i.tags = std::move(tags);
+    i.pushed_at = t0 + days{pushed_day};
+    i.size_bytes = size;
+    return i;
+  };
+  ecrlp::lifecycle_policy archive;  // tagged images to archive after 3 days, then gone after 2
+  {
+    ecrlp::rule a;
+    a.priority = 1;
+    a.selection.status = ecrlp::tag_status::any;
+    a.selection.type = ecrlp::count_type::since_image_pushed;
+    a.selection.count_number = 3;
+    a.action.type = ecrlp::action_type::transition;
+    ecrlp::rule b;
+    b.priority = 2;
+    b.selection.storage = ecrlp::storage_class::archive;
+    b.selection.type = ecrlp::count_type::since_image_transitioned;
+    b.selection.count_number = 2;
+    archive.rules = {a, b};
+  }
+  ecrlp::lifecycle_policy keep_two;  // at most two images
+  {
+    ecrlp::rule a;
+    a.priority = 7;
+    a.selection.type = ecrlp::count_type::image_count_more_than;
+    a.selection.count_number = 2;
+    keep_two.rules = {a};
+  }
+  const std::vector<ecrlp::image> one = {img("sha256:a1", {"x"}, -5, 1000),
+                                         img("sha256:a2", {}, 2, 3000),
+                                         img("sha256:a3", {"y"}, 6, 5000)};
+  const std::vector<ecrlp::image> two = {img("sha256:b1", {}, -9, 70),
+                                         img("sha256:b2", {"p"}, -1, 80),
+                                         img("sha256:b3", {}, 3, 90), img("sha256:b4", {}, 8, 100)};
+  const ecrlp::simulation_options options{.from = t0, .to = t0 + days{12}};
+  const auto r1 = ecrlp::simulate(archive, one, options);
+  const auto r2 = ecrlp::simulate(keep_two, two, options);
+  REQUIRE((r1.ok() && r2.ok()));
+  const ecrlp::simulation_document d1{archive, one, options, r1, {}};
+  const ecrlp::simulation_document d2{keep_two, two, options, r2, {}};
+  const std::vector<ecrlp::registry_simulation_entry> entries = {{"alpha", "own", &d1},
+                                                                 {"broken", "failed", nullptr},
+                                                                 {"beta", "own", &d2},
+                                                                 {"gamma", "none", nullptr}};
+  const ecrlp::registry_simulation_document doc{options, entries, "", false, "/snap"};
+  const std::string html = ecrlp::render_registry_simulation_html(doc);
+  INFO(html);
+  CHECK(html_test::xml_problem(html).empty());
+  CHECK(html_test::self_contained(html));
+
+  // The charts drawn from the registry total, step by step.
+  const auto total = ecrlp::registry_simulation_total(entries);
+  REQUIRE(total.size() == 13);
+  std::vector<std::string> labels;
+  std::vector<ecrlp::detail::chart_series> images = {
+      {"standard", "#3b6fd8", {}}, {"archive", "#a65fd0", {}}, {"activating", "#5fb49c", {}}};
+  auto bytes = images;
+  for (std::size_t k = 0; k < total.size(); ++k) {
+    const auto& s = total[k];
+    // the total is the sum of the two repositories
+    CHECK(s.standard ==
+          ecrlp::class_totals{r1.steps[k].standard.images + r2.steps[k].standard.images,
+                              r1.steps[k].standard.bytes + r2.steps[k].standard.bytes});
+    CHECK(s.archive.images == r1.steps[k].archive.images + r2.steps[k].archive.images);
+    labels.push_back(ecrlp::format_timestamp(s.at).substr(0, 10));
+    images[0].values.push_back(double(s.standard.images));
+    images[1].values.push_back(double(s.archive.images));
+    images[2].values.push_back(double(s.activating.images));
+    bytes[0].values.push_back(double(s.standard.bytes));
+    bytes[1].values.push_back(double(s.archive.bytes));
+    bytes[2].values.push_back(double(s.activating.bytes));
+  }
+  const std::string images_chart = ecrlp::detail::stacked_area_chart(
+      "images-over-time", "Images after each step", labels, images,
+      [](double v) { return ecrlp::detail::group_digits(static_cast<std::uint64_t>(v)); });
+  const std::string bytes_chart = ecrlp::detail::stacked_area_chart(
+      "bytes-over-time", "Bytes after each step", labels, bytes,
+      [](double v) { return ecrlp::detail::human_bytes(static_cast<std::uint64_t>(v)); });
+  CHECK(html.find(images_chart) != std::string::npos);
+  CHECK(html.find(bytes_chart) != std::string::npos);
+  // Something changes in both classes, so the charts are not flat.
+  CHECK(
+      std::any_of(total.begin(), total.end(), [](const auto& s) { return s.archive.images != 0; }));
+
+  // The total steps table lists the total's steps with changes.
+  for (std::size_t k = 0; k < total.size(); ++k) {
+    const auto& s = total[k];
+    if (s.added == 0 && s.expired.images == 0 && s.transitioned.images == 0 && k != 0 &&
+        k + 1 != total.size())
+      continue;
+    CHECK(between(html, "id=\"total-steps\"", "</table>")
+              .find("<tr><td class=\"n\">" + std::to_string(k) + "</td><td>" +
+                    ecrlp::format_timestamp(s.at) + "</td><td class=\"n\">" +
+                    std::to_string(s.added) + "</td><td class=\"n\">" +
+                    std::to_string(s.expired.images) + "</td><td class=\"n\">" +
+                    std::to_string(s.transitioned.images) + "</td>") != std::string_view::npos);
+  }
+  // Skipped ones listed with the reason; simulated ones have a section each.
+  CHECK(html.find("<li><code>broken</code>: failed (its files have errors), skipped</li>") !=
+        std::string::npos);
+  CHECK(html.find("<li><code>gamma</code>: no policy, skipped</li>") != std::string::npos);
+  CHECK(html.find("<h2 id=\"repo-0\">Repository <code>alpha</code></h2>") != std::string::npos);
+  CHECK(html.find("<h2 id=\"repo-2\">Repository <code>beta</code></h2>") != std::string::npos);
+  CHECK(html.find("Snapshot <code>/snap</code>.") != std::string::npos);
+
+  // A repository's section shows the same explained rows as its own simulation page.
+  const std::string single = ecrlp::render_simulation_html(d1, 1000);
+  const auto rows_of = [](std::string_view page, std::string_view id) {
+    const std::string_view t =
+        between(page, std::string("id=\"") + std::string(id) + "\"", "</table>");
+    return std::string(t.substr(t.find("<tbody>")));
+  };
+  CHECK(rows_of(html, "repo-0-events") == rows_of(single, "events"));
+  CHECK(html_test::count(rows_of(html, "repo-0-events"), "<pre class=\"why\">") >= 4);
 }

@@ -2,7 +2,7 @@
 #pragma once
 
 /// Renderers of a simulation (compiled in lib/simulate_report.cpp): a table for a person, JSON and
-/// CSV for tools. See docs/simulate.md for the formats.
+/// CSV for tools, a self-contained HTML page. See docs/simulate.md for the formats.
 
 #include <cstddef>
 #include <optional>
@@ -65,6 +65,16 @@ struct in_use_removal {
 /// One RFC 4180 CSV row per step, after a header row.
 [[nodiscard]] std::string render_simulation_csv(const simulation_document& doc);
 
+/// The simulation page (see also render_simulation_html(doc) in <ecrlp/html_report.hpp>, which
+/// lists at most html_default_max_rows images): the in-use images removed (with an in-use list),
+/// images and bytes over time by storage class (stacked areas), per-rule bars, the watched images,
+/// and sortable tables of the steps with changes and of the images archived or expired, in step
+/// order, at most `max_rows` of them (0 = all). Each listed image's digest unfolds (a <details>
+/// element) to the explanation of its fate at the step it is archived or expired at, as
+/// `ecrlp explain --now <that step>` gives it for the repository as that step's evaluation sees it.
+[[nodiscard]] std::string render_simulation_html(const simulation_document& doc,
+                                                 std::size_t max_rows);
+
 // ---- A registry snapshot, simulated repository by repository (docs/simulate.md#registry) ----
 
 /// One simulation's figures at a glance: the first and last step by storage class, what left or
@@ -105,6 +115,7 @@ struct registry_simulation_document {
   std::span<const registry_simulation_entry> repositories;  ///< in snapshot order (by name)
   std::string_view override_policy;   ///< the --policy path applied to all, or "" (own policies)
   bool has_in_use = false;            ///< an in-use list was given
+  std::string_view snapshot{};        ///< the snapshot directory for the HTML page ("": none)
 };
 
 /// The registry total per step: for each step, the sum over the simulated repositories of
@@ -124,6 +135,16 @@ struct registry_simulation_document {
 /// RFC 4180 CSV: a "start" and an "end" row per simulated repository, a "skipped" row per skipped
 /// one, then a "total" row per step.
 [[nodiscard]] std::string render_registry_simulation_csv(const registry_simulation_document& doc);
+
+/// One self-contained HTML page (no network, no external file): the in-use images removed (all
+/// repositories, by step) first, the registry total's images and bytes over time by storage class
+/// (the charts of render_simulation_html over registry_simulation_total()), its steps with
+/// changes, a sortable table of the simulated repositories' summaries, the skipped repositories,
+/// the watched images, then one section per simulated repository: its charts, per-rule bars,
+/// steps with changes and the images archived or expired with their explanations, at most
+/// `max_rows` per repository (0 = all).
+[[nodiscard]] std::string render_registry_simulation_html(const registry_simulation_document& doc,
+                                                          std::size_t max_rows = 1000);
 
 /// "1d", "12h", "90m", "45s" or microseconds ("1500us"): the largest unit that divides `every`.
 [[nodiscard]] std::string format_interval(std::chrono::microseconds every);

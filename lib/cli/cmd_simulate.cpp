@@ -64,9 +64,13 @@ Options:
                        json: every step and every image's timeline.
                        csv: one row per step.
                        html: one self-contained page with charts of images and bytes over time
-                             by storage class, per-rule bars and sortable tables (not with
-                             --registry yet).
-  --max-rows N         table only: list at most N archived or expired images (default 50; 0 = all).
+                             by storage class, per-rule bars and sortable tables; click an
+                             image's digest for its explanation at the step it leaves at. With
+                             --registry: the registry total, a table of the repositories and a
+                             section per repository.
+  --max-rows N         table and html: list at most N archived or expired images (per repository
+                       with --registry; default 50 for table, 1000 for html; 0 = all). The
+                       registry table lists no images.
   -h, --help           Show this help.
 
 Exit status: 0 success, 1 invalid policy or inventory (or a --watch key naming no image, or a
@@ -151,7 +155,7 @@ std::optional<std::uint64_t> median_size(std::span<const image> images) {
 /// other, with the shared options.
 int simulate_registry(const command_line& cl, const std::optional<std::string>& format,
                       const simulation_options& shared, std::optional<std::uint64_t> push_size,
-                      std::ostream& out, std::ostream& err) {
+                      std::size_t max_rows, std::ostream& out, std::ostream& err) {
   int status = exit_ok;
   std::optional<parsed_policy> override_policy;
   const auto policy_path = cl.get("policy");
@@ -233,13 +237,16 @@ int simulate_registry(const command_line& cl, const std::optional<std::string>& 
   }
   if (in_use->given) warn_unmatched(err, "simulate", in_use->refs, coverage.unmatched());
 
+  const auto snapshot_dir = cl.get("registry");
   const registry_simulation_document doc{
       shared, entries, policy_path ? std::string_view(*policy_path) : std::string_view{},
-      in_use->given};
+      in_use->given, snapshot_dir ? std::string_view(*snapshot_dir) : std::string_view{}};
   if (!format || *format == "table") {
     out << render_registry_simulation_table(doc);
   } else if (*format == "json") {
     out << render_registry_simulation_json(doc);
+  } else if (*format == "html") {
+    out << render_registry_simulation_html(doc, max_rows);
   } else {
     out << render_registry_simulation_csv(doc);
   }
@@ -289,13 +296,9 @@ int cmd_simulate(std::span<const std::string_view> args, std::ostream& out, std:
   if (auto e = check_format(format, {"table", "json", "csv", "html"})) {
     return usage_error(err, "simulate", *e);
   }
-  if (registry && format && *format == "html") {
-    return usage_error(err, "simulate",
-                       "--format html is not available with --registry yet: use table, json or "
-                       "csv");
-  }
   if (auto e = check_image_options(cl)) return usage_error(err, "simulate", *e);
-  const auto max_rows = max_rows_option(cl, "simulate", 50, err);
+  const bool html = format && *format == "html";
+  const auto max_rows = max_rows_option(cl, "simulate", html ? html_default_max_rows : 50, err);
   if (!max_rows) return exit_usage;
   simulation_options options;
   const auto from = time_option(cl, "from", err);
@@ -341,7 +344,7 @@ int cmd_simulate(std::span<const std::string_view> args, std::ostream& out, std:
     push_size = v;
   }
 
-  if (registry) return simulate_registry(cl, format, options, push_size, out, err);
+  if (registry) return simulate_registry(cl, format, options, push_size, *max_rows, out, err);
 
   int status = exit_ok;
   const auto policy = load_policy_reporting(*policy_path, err, status);
@@ -388,7 +391,7 @@ int cmd_simulate(std::span<const std::string_view> args, std::ostream& out, std:
   } else if (*format == "json") {
     out << render_simulation_json(doc);
   } else if (*format == "html") {
-    out << render_simulation_html(doc);
+    out << render_simulation_html(doc, *max_rows);
   } else {
     out << render_simulation_csv(doc);
   }
