@@ -284,6 +284,67 @@ std::string impact_section(const impact& im) {
 
 }  // namespace
 
+namespace detail {
+
+std::string_view change_kind_color(change_kind k) noexcept {
+  static constexpr std::string_view colors[change_kind_count] = {
+      "#c8372d", "#2e8b57", "#a65fd0", "#2a9d8f", "#7b5fd0", "#e8711a", "#8a9bb0"};
+  const auto i = static_cast<std::size_t>(k);
+  return i < change_kind_count ? colors[i] : std::string_view("#8a9bb0");
+}
+
+std::string change_kinds_chart(std::string_view id, std::string_view title,
+                               const std::array<change_total, change_kind_count>& totals) {
+  std::vector<bar_row> kind_rows;
+  std::vector<chart_series> kind_series;
+  for (std::size_t k = 0; k < change_kind_count; ++k) {
+    const change_kind kind = all_change_kinds[k];
+    const change_total& t = totals[k];
+    std::vector<double> segments(change_kind_count, 0.0);
+    segments[k] = double(t.bytes);
+    kind_rows.push_back({std::string(describe(kind)), std::move(segments),
+                         group_digits(t.images) + (t.images == 1 ? " image, " : " images, ") +
+                             human_bytes(t.bytes)});
+    kind_series.push_back({std::string(describe(kind)), std::string(change_kind_color(kind)), {}});
+  }
+  return bar_chart(id, title, kind_rows, kind_series);
+}
+
+std::string changed_images_table(const diff_document& doc, const evaluation_options& explain_options,
+                                 std::size_t listed, std::string_view id) {
+  const policy_diff& d = doc.diff;
+  std::string out = fmt::format(
+      "<table class=\"sortable\" id=\"{}\"><thead><tr><th>Pushed</th><th>Change</th>"
+      "<th>Old</th><th>New</th><th class=\"n\">Size</th><th>Digest</th><th>Tags</th></tr></thead>"
+      "<tbody>\n",
+      html_escape(id));
+  auto it = std::back_inserter(out);
+  const explainer old_ex(doc.before_policy, doc.images, explain_options);
+  const explainer new_ex(doc.after_policy, doc.images, explain_options);
+  listed = std::min(listed, d.changes.size());
+  for (std::size_t k = 0; k < listed; ++k) {
+    const fate_change& c = d.changes[k];
+    const image& img = doc.images[c.image_index];
+    const auto old_why = explanation_lines(old_ex, c.image_index);
+    const auto new_why = explanation_lines(new_ex, c.image_index);
+    // The image's facts once, then each policy's fate and rules.
+    std::string why = old_why.empty() ? std::string() : old_why.front();
+    why += fmt::format("\nold policy ({}): {}{}", doc.before_name,
+                       old_why.size() > 1 ? old_why[1] : std::string(),
+                       join_lines(old_why, 2, "  "));
+    why += fmt::format("\nnew policy ({}): {}{}", doc.after_name,
+                       new_why.size() > 1 ? new_why[1] : std::string(),
+                       join_lines(new_why, 2, "  "));
+    fmt::format_to(it, "<tr>{}<td>{}</td><td>{}</td><td>{}</td>{}{}{}</tr>\n", pushed_cell(img),
+                   html_escape(describe(c.kind)), decision_text(c.before), decision_text(c.after),
+                   size_cell(img), explained_digest_cell(img.digest, why), tags_cell(img));
+  }
+  out += "</tbody></table>\n";
+  return out;
+}
+
+}  // namespace detail
+
 std::string render_preview_html(const preview_document& doc, std::size_t max_rows) {
   const auto totals = summarize(doc.images, doc.result);
   std::string title = "Lifecycle policy preview";
@@ -408,22 +469,7 @@ std::string render_diff_html(const diff_document& doc, std::size_t max_rows) {
                               after_totals(new_totals, "after the new policy")});
 
   out += "<h2>Changes</h2>\n";
-  static constexpr std::string_view kind_colors[change_kind_count] = {
-      "#c8372d", "#2e8b57", "#a65fd0", "#2a9d8f", "#7b5fd0", "#e8711a", "#8a9bb0"};
-  std::vector<detail::bar_row> kind_rows;
-  std::vector<detail::chart_series> kind_series;
-  for (std::size_t k = 0; k < change_kind_count; ++k) {
-    const change_kind kind = all_change_kinds[k];
-    const change_total& t = d.total(kind);
-    std::vector<double> segments(change_kind_count, 0.0);
-    segments[k] = double(t.bytes);
-    kind_rows.push_back({std::string(describe(kind)), std::move(segments),
-                         group_digits(t.images) + (t.images == 1 ? " image, " : " images, ") +
-                             human_bytes(t.bytes)});
-    kind_series.push_back({std::string(describe(kind)), std::string(kind_colors[k]), {}});
-  }
-  out += detail::bar_chart("changes", "Bytes of the images of each kind of change", kind_rows,
-                           kind_series);
+  out += detail::change_kinds_chart("changes", "Bytes of the images of each kind of change", d.totals);
   out += "<table class=\"sortable\" id=\"change-kinds\"><thead><tr><th>Kind</th><th>Code</th>"
          "<th class=\"n\">Images</th><th class=\"n\">Bytes</th></tr></thead><tbody>\n";
   for (const change_kind kind : all_change_kinds) {
@@ -466,30 +512,8 @@ std::string render_diff_html(const diff_document& doc, std::size_t max_rows) {
 
   out += "<h2>Changed images</h2>\n";
   out += detail::listed_rows_note(max_rows, d.changes.size(), "changed images");
-  out += "<table class=\"sortable\" id=\"images\"><thead><tr><th>Pushed</th><th>Change</th>"
-         "<th>Old</th><th>New</th><th class=\"n\">Size</th><th>Digest</th><th>Tags</th></tr></thead>"
-         "<tbody>\n";
-  const explainer old_ex(doc.before_policy, doc.images, doc.now);
-  const explainer new_ex(doc.after_policy, doc.images, doc.now);
   const std::size_t listed = max_rows == 0 ? d.changes.size() : std::min(max_rows, d.changes.size());
-  for (std::size_t k = 0; k < listed; ++k) {
-    const fate_change& c = d.changes[k];
-    const image& img = doc.images[c.image_index];
-    const auto old_why = detail::explanation_lines(old_ex, c.image_index);
-    const auto new_why = detail::explanation_lines(new_ex, c.image_index);
-    // The image's facts once, then each policy's fate and rules.
-    std::string why = old_why.empty() ? std::string() : old_why.front();
-    why += fmt::format("\nold policy ({}): {}{}", doc.before_name,
-                       old_why.size() > 1 ? old_why[1] : std::string(),
-                       join_lines(old_why, 2, "  "));
-    why += fmt::format("\nnew policy ({}): {}{}", doc.after_name,
-                       new_why.size() > 1 ? new_why[1] : std::string(),
-                       join_lines(new_why, 2, "  "));
-    fmt::format_to(it, "<tr>{}<td>{}</td><td>{}</td><td>{}</td>{}{}{}</tr>\n", pushed_cell(img),
-                   html_escape(describe(c.kind)), decision_text(c.before), decision_text(c.after),
-                   size_cell(img), detail::explained_digest_cell(img.digest, why), tags_cell(img));
-  }
-  out += "</tbody></table>\n";
+  out += detail::changed_images_table(doc, {.now = doc.now}, listed, "images");
   out += detail::html_page_end();
   return out;
 }

@@ -88,6 +88,19 @@ ecrlp_cli_test(registry_simulate_in_use EXIT 4 ARGS simulate
 ecrlp_html_test(registry_html "repository-bytes;findings"
                 preview --registry ${REG_SNAP} ${REG_NOW} --in-use ${REG_DATA}/in-use.txt
                 --format html)
+# diff --registry --format html (issue 8): the totals per kind, the repositories, and the sections
+# of two of the changed repositories (analytics/etl, payments) drawn; the whole-page row cap; a
+# repository with errors listed as skipped (exit 1, as for the other formats).
+ecrlp_html_test(registry_diff_html "changes;repository-changes;repo-0-bytes;repo-2-bytes"
+                diff --registry ${REG_SNAP} --policy ${REG_EVERYWHERE} ${REG_NOW} --format html)
+ecrlp_cli_test(registry_diff_html_max_rows EXIT 0 ARGS diff --registry ${REG_SNAP}
+               --policy ${REG_EVERYWHERE} ${REG_NOW} --format html --max-rows 2
+               STDOUT_REGEX "<p class=\"muted\" id=\"rows-note\">The first 2 of [0-9]+ changed images are listed \\(at most 2 rows on the page")
+ecrlp_cli_test(registry_diff_html_skipped EXIT 1 ARGS diff
+               --registry ${REG_DATA}/broken-snapshot --policy ${REG_EVERYWHERE} ${REG_NOW}
+               --format html
+               STDOUT_REGEX "<p id=\"skipped\"><strong>Skipped</strong>[^\n]*<code>broken</code>\\.</p>.*<tr class=\"skipped\"><td>broken</td>"
+               STDERR_REGEX "repository 'broken' has errors \\(above\\) and is skipped")
 ecrlp_cli_test(registry_html_in_use_first EXIT 0 ARGS preview --registry ${REG_SNAP} ${REG_NOW}
                --in-use ${REG_DATA}/in-use.txt --format html
                STDOUT_REGEX "<h1>[^<]*</h1>[^<]*<p>[^\n]*</p>\n<div id=\"in-use\"[^>]*>\n<h2[^>]*>IN USE: 1 running image would be removed</h2>")

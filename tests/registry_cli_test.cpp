@@ -18,6 +18,7 @@
 
 #include <ecrlp/policy_parser.hpp>
 #include <ecrlp/registry.hpp>
+#include <ecrlp/registry_diff_report.hpp>
 #include <ecrlp/time.hpp>
 
 #include "app.hpp"
@@ -369,6 +370,73 @@ TEST_CASE("registry options: usage errors", "[registry_cli]") {
     CHECK(r.status == 2);
     CHECK(r.out.empty());
   }
+}
+
+/// A golden file of tests/data/registry-diff-html/ with `@DATA@` replaced by the test data
+/// directory (the outputs name the policy files).
+std::string diff_golden(const std::string& name) {
+  std::ifstream in(std::string(ECRLP_TEST_DATA) + "/registry-diff-html/" + name, std::ios::binary);
+  REQUIRE(in);
+  std::ostringstream s;
+  s << in.rdbuf();
+  std::string text = s.str();
+  const std::string data_dir = ECRLP_TEST_DATA;
+  for (std::size_t p = text.find("@DATA@"); p != std::string::npos; p = text.find("@DATA@", p)) {
+    text.replace(p, 6, data_dir);
+    p += data_dir.size();
+  }
+  return text;
+}
+
+// The goldens were written by `ecrlp diff --registry` before the registry diff moved into the
+// library (lib/registry_diff_report.cpp): the table, JSON and CSV must not change by a byte.
+TEST_CASE("registry diff: table, JSON and CSV unchanged", "[registry_cli][registry_diff_html]") {
+  const std::string everywhere = data + "everywhere-policy.json";
+  const std::string payments = snapshot_dir + "/repositories/payments/lifecycle-policy.json";
+  for (const std::string format : {"table", "json", "csv"}) {
+    INFO(format);
+    auto r = run_cli({"diff", "--registry", snapshot_dir, "--policy", everywhere, "--now", now_text,
+                      "--format", format});
+    CHECK(r.status == 0);
+    CHECK(r.err.empty());
+    CHECK(r.out == diff_golden("own." + format));
+    r = run_cli({"diff", "--registry", data + "broken-snapshot", "--policy", payments, "--policy",
+                 everywhere, "--now", now_text, "--format", format});
+    CHECK(r.status == 1);
+    CHECK(r.err.find("repository 'broken' has errors") != std::string::npos);
+    CHECK(r.out == diff_golden("broken." + format));
+  }
+  const auto r = run_cli({"diff", "--registry", snapshot_dir, "--policy", everywhere, "--now",
+                          now_text, "--independent-images", "--format", "json"});
+  CHECK(r.status == 0);
+  CHECK(r.out == diff_golden("independent.json"));
+  CHECK(r.out != diff_golden("own.json"));
+}
+
+TEST_CASE("registry diff --format html is the library's page, capped by --max-rows",
+          "[registry_cli][registry_diff_html]") {
+  const std::string everywhere = data + "everywhere-policy.json";
+  auto loaded = ecrlp::load_registry(snapshot_dir);
+  REQUIRE(loaded.value.has_value());
+  auto policy = ecrlp::load_policy(everywhere);
+  REQUIRE(policy.ok());
+  const auto doc = ecrlp::diff_registry(*loaded.value, {.now = *ecrlp::parse_timestamp(now_text),
+                                                        .new_policy = &policy.value->policy,
+                                                        .new_name = everywhere});
+  auto r = run_cli({"diff", "--registry", snapshot_dir, "--policy", everywhere, "--now", now_text,
+                    "--format", "html"});
+  CHECK(r.status == 0);
+  CHECK(r.err.empty());
+  CHECK(r.out == ecrlp::render_registry_diff_html(doc));
+  r = run_cli({"diff", "--registry", snapshot_dir, "--policy", everywhere, "--now", now_text,
+               "--format", "html", "--max-rows", "2"});
+  CHECK(r.status == 0);
+  CHECK(r.out == ecrlp::render_registry_diff_html(doc, 2));
+  CHECK(r.out != ecrlp::render_registry_diff_html(doc));
+  r = run_cli({"diff", "--help"});
+  CHECK(r.status == 0);
+  CHECK(r.out.find("With\n                             --registry: the kinds of change") !=
+        std::string::npos);
 }
 
 TEST_CASE("simulate --in-use: the first removal step agrees with previews around it",

@@ -6,8 +6,13 @@
 /// The markup is also well-formed XML (every element closed, the script in a CDATA section), so
 /// that XML tools can check it.
 
+#include <array>
 #include <cstddef>
 #include <string>
+#include <string_view>
+
+#include <ecrlp/diff.hpp>
+#include <ecrlp/evaluate.hpp>
 
 #include <ecrlp/explain_report.hpp>
 #include <ecrlp/report.hpp>
@@ -39,5 +44,28 @@ inline constexpr std::size_t html_default_max_rows = 1000;
 /// watched images' stories, and sortable tables of the steps with changes and of the images
 /// archived or expired.
 [[nodiscard]] std::string render_simulation_html(const simulation_document& doc);
+
+namespace detail {
+
+// Pieces of the diff page, shared with the registry diff page (lib/registry_diff_report.cpp).
+
+/// The colour of a kind of change in the diff charts.
+[[nodiscard]] std::string_view change_kind_color(change_kind k) noexcept;
+
+/// Bars of the bytes of each kind of change (the SVG chart `id`), one bar per kind, each in its
+/// kind's colour, labelled with its images and bytes; and the legend.
+[[nodiscard]] std::string change_kinds_chart(std::string_view id, std::string_view title,
+                                             const std::array<change_total, change_kind_count>& totals);
+
+/// A sortable table (id `id`) of the first `listed` changes of `doc.diff`, oldest first: push
+/// time, kind of change, old and new decision, size, digest, tags. The digest unfolds to the
+/// explanations of the image's fate: its facts once, then under the old and the new policy the fate
+/// and one line per rule, as write_explain_text() gives them for an explainer made with
+/// `explain_options` (the options the diff was evaluated with).
+[[nodiscard]] std::string changed_images_table(const diff_document& doc,
+                                               const evaluation_options& explain_options,
+                                               std::size_t listed, std::string_view id);
+
+}  // namespace detail
 
 }  // namespace ecrlp

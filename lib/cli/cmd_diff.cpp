@@ -4,10 +4,9 @@
 #include <ecrlp/diff.hpp>
 #include <ecrlp/explain_report.hpp>
 #include <ecrlp/html_report.hpp>
+#include <ecrlp/registry_diff_report.hpp>
 
-#include <nlohmann/json.hpp>
-
-#include <array>
+#include <algorithm>
 #include <ostream>
 #include <string>
 
@@ -40,8 +39,12 @@ Options:
                        csv: one row per changed image.
                        html: one self-contained page: both policies' summaries, before/after
                              and per-rule charts, the kinds of change, and a sortable table of
-                             the changed images, each expanding to its explanations.
-  --max-rows N         html only: list at most N changed images (default 1000; 0 = all).
+                             the changed images, each expanding to its explanations. With
+                             --registry: the kinds of change in total and per repository, a
+                             sortable table of the repositories, then per changed repository its
+                             before/after bars and its changed images, each expanding likewise.
+  --max-rows N         html only: list at most N changed images (default 1000; 0 = all); with
+                       --registry, on the whole page.
   -h, --help           Show this help.
 
 Exit status: 0 success (whether or not anything changes), 1 invalid policy or inventory,
@@ -54,8 +57,9 @@ namespace {
 
 /// `diff --registry`: every repository, OLD = its own policy (or the first --policy), NEW = the
 /// last --policy; per repository and in total.
-int diff_registry(const command_line& cl, const std::optional<std::string>& format, timestamp now,
-                  std::ostream& out, std::ostream& err) {
+int diff_registry_command(const command_line& cl, const std::optional<std::string>& format,
+                          timestamp now, std::size_t max_rows, std::ostream& out,
+                          std::ostream& err) {
   const auto policy_paths = cl.all("policy");
   int status = exit_ok;
   std::optional<parsed_policy> old_policy;
@@ -67,85 +71,22 @@ int diff_registry(const command_line& cl, const std::optional<std::string>& form
   if (!new_policy) return status;
   const auto input = load_image_input(cl, err, status);
   if (!input || !input->registry) return std::max(status, static_cast<int>(exit_invalid));
-  const lifecycle_policy no_policy;
-  const std::string old_label = old_policy ? policy_paths[0] : std::string("(own policies)");
-
-  std::array<change_total, change_kind_count> totals{};
-  std::size_t changed_repos = 0;
-  nlohmann::ordered_json repos = nlohmann::ordered_json::array();
-  std::string table;
-  std::string csv = "repositoryName,";
-  bool csv_header = false;
-  for (const auto& repo : input->registry->repositories) {
-    if (repo.failed()) {
-      table += "Repository " + repo.name + ": skipped, its files have errors (see stderr)\n\n";
-      repos.push_back({{"repositoryName", repo.name}, {"evaluated", false}});
-      continue;
-    }
-    const lifecycle_policy& before =
-        old_policy ? old_policy->policy : (repo.policy ? repo.policy->policy : no_policy);
-    const std::string before_name =
-        old_policy ? policy_paths[0]
-                   : (repo.policy ? (repo.directory / "lifecycle-policy.json").string()
-                                  : std::string("(no policy)"));
-    const std::string after_name = policy_paths.back();
-    const auto& images = repo.images.images;
-    const policy_diff d = diff(before, new_policy->policy, images,
-                               {.now = now,
-                                .indexes = repo.images.indexes,
-                                .independent_images = input->independent_images});
-    for (std::size_t k = 0; k < change_kind_count; ++k) {
-      totals[k].images += d.totals[k].images;
-      totals[k].bytes += d.totals[k].bytes;
-    }
-    changed_repos += d.empty() ? 0U : 1U;
-    const diff_document doc{before, new_policy->policy, before_name, after_name, images, d, now};
-    if (!format || *format == "table") {
-      table += "Repository " + repo.name + "\n" + render_diff_table(doc) + "\n";
-    } else if (*format == "json") {
-      repos.push_back({{"repositoryName", repo.name},
-                       {"evaluated", true},
-                       {"diff", nlohmann::ordered_json::parse(render_diff_json(doc))}});
-    } else {
-      const std::string one = render_diff_csv(doc);
-      const auto eol = one.find("\r\n");
-      if (!csv_header) {
-        csv += one.substr(0, eol + 2);
-        csv_header = true;
-      }
-      for (std::size_t pos = eol + 2; pos < one.size();) {
-        const auto end = one.find("\r\n", pos);
-        csv += repo.name + "," + one.substr(pos, end + 2 - pos);
-        pos = end + 2;
-      }
-    }
-  }
+  const registry_diff_document doc =
+      diff_registry(*input->registry,
+                    {.now = now,
+                     .old_policy = old_policy ? &old_policy->policy : nullptr,
+                     .old_name = old_policy ? std::string_view(policy_paths[0]) : std::string_view(),
+                     .new_policy = &new_policy->policy,
+                     .new_name = policy_paths.back(),
+                     .independent_images = input->independent_images});
   if (!format || *format == "table") {
-    out << "Registry diff of " << input->registry->directory.string() << " at "
-        << format_timestamp(now) << ": " << old_label << " -> " << policy_paths.back() << "\n"
-        << changed_repos << " of " << input->registry->repositories.size()
-        << " repositories change\n\n"
-        << table << "Total\n";
-    for (std::size_t k = 0; k < change_kind_count; ++k) {
-      out << "  " << to_string(static_cast<change_kind>(k)) << ": " << totals[k].images
-          << " images, " << totals[k].bytes << " bytes\n";
-    }
+    out << render_registry_diff_table(doc);
   } else if (*format == "json") {
-    nlohmann::ordered_json doc;
-    doc["now"] = format_timestamp(now);
-    doc["old"] = old_label;
-    doc["new"] = policy_paths.back();
-    doc["repositories"] = std::move(repos);
-    nlohmann::ordered_json t = nlohmann::ordered_json::object();
-    for (std::size_t k = 0; k < change_kind_count; ++k) {
-      t[std::string(to_string(static_cast<change_kind>(k)))] = {{"images", totals[k].images},
-                                                               {"bytes", totals[k].bytes}};
-    }
-    doc["totals"] = {{"repositoriesChanged", changed_repos}, {"changes", std::move(t)}};
-    out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    out << render_registry_diff_json(doc);
+  } else if (*format == "html") {
+    out << render_registry_diff_html(doc, max_rows);
   } else {
-    if (!csv_header) csv = "repositoryName\r\n";
-    out << csv;
+    out << render_registry_diff_csv(doc);
   }
   return status;
 }
@@ -179,16 +120,11 @@ int cmd_diff(std::span<const std::string_view> args, std::ostream& out, std::ost
   if (auto e = check_format(format, {"table", "json", "csv", "html"})) {
     return usage_error(err, "diff", *e);
   }
-  if (registry && format && *format == "html") {
-    return usage_error(err, "diff",
-                       "--format html is not yet available with --registry (use table, json or "
-                       "csv)");
-  }
   const auto max_rows = max_rows_option(cl, "diff", html_default_max_rows, err);
   if (!max_rows) return exit_usage;
   const auto now = now_option(cl, "diff", err);
   if (!now) return exit_usage;
-  if (registry) return diff_registry(cl, format, *now, out, err);
+  if (registry) return diff_registry_command(cl, format, *now, *max_rows, out, err);
 
   int status = exit_ok;
   const auto before = load_policy_reporting(policy_paths[0], err, status);
