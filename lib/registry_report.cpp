@@ -496,7 +496,9 @@ std::string render_registry_html(const registry_document& doc) {
   if (doc.in_use.given) {
     const std::size_t n = violation_count(doc.outcomes);
     if (n == 0) {
-      out += "<div id=\"in-use\"><p>In use: no in-use image is expired or transitioned.</p></div>\n";
+      out += "<div id=\"in-use\" style=\"border:2px solid #2e8b57;background:#eef8f1;"
+             "padding:0.3em 1em;margin:1em 0\"><p><strong>In use:</strong> no in-use image is "
+             "expired or transitioned.</p></div>\n";
     } else {
       fmt::format_to(it,
                      "<div id=\"in-use\" style=\"border:2px solid #b3261e;background:#fdf0ef;"
@@ -514,10 +516,13 @@ std::string render_registry_html(const registry_document& doc) {
             as += (as.empty() ? "" : "<br />") + html_escape(g);
           }
           fmt::format_to(it,
-                         "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td><code>{}</code></td>"
-                         "<td>{}</td><td>{}</td></tr>\n",
+                         "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td data-v=\"{}\">"
+                         "<code title=\"{}\">{}{}</code></td><td>{}</td>"
+                         "<td style=\"word-break:break-all\">{}</td></tr>\n",
                          html_escape(o.name), html_escape(detail::violation_action_text(v)),
-                         v.rule_priority, html_escape(img.digest), html_escape(join(img.tags, ", ")),
+                         v.rule_priority, html_escape(img.digest), html_escape(img.digest),
+                         html_escape(std::string_view(img.digest).substr(0, 19)),
+                         img.digest.size() > 19 ? "\u2026" : "", html_escape(join(img.tags, ", ")),
                          as);
         }
       }
@@ -560,28 +565,33 @@ std::string render_registry_html(const registry_document& doc) {
       continue;
     }
     const auto& e = doc.outcomes[k].effect;
+    // Counts are shown grouped ("1,154"); data-v keeps them sortable as numbers.
+    const auto count = [](std::uint64_t n) {
+      return fmt::format("<td class=\"n\" data-v=\"{}\">{}</td>", n, group_digits(n));
+    };
     fmt::format_to(it,
-                   "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
-                   "<td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\">{}</td>"
+                   "<tr><td>{}</td><td>{}</td>{}{}<td class=\"n\" data-v=\"{}\">{}</td>{}"
                    "<td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td>"
-                   "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
-                   html_escape(repo.name), to_string(rr.source), e.before.images, e.expired.images,
-                   e.expired.bytes, human_bytes(e.expired.bytes), e.transitioned.images,
-                   to_cents(e.monthly_cost_before()), html_escape(dollars(e.monthly_cost_before())),
-                   to_cents(e.monthly_cost_after()), html_escape(dollars(e.monthly_cost_after())),
-                   e.before.findings.total(), e.after.findings.total(),
-                   doc.outcomes[k].violations.size());
+                   "{}{}{}</tr>\n",
+                   html_escape(repo.name), to_string(rr.source), count(e.before.images),
+                   count(e.expired.images), e.expired.bytes, human_bytes(e.expired.bytes),
+                   count(e.transitioned.images), to_cents(e.monthly_cost_before()),
+                   html_escape(dollars(e.monthly_cost_before())), to_cents(e.monthly_cost_after()),
+                   html_escape(dollars(e.monthly_cost_after())), count(e.before.findings.total()),
+                   count(e.after.findings.total()), count(doc.outcomes[k].violations.size()));
   }
   out += "</tbody></table>\n";
   // The total impact.
   const auto& t = doc.total;
   out += "<h2>Total impact</h2>\n";
   fmt::format_to(it,
-                 "<p>Bytes freed: {} in {} images; moved to archive: {} in {} images. Monthly "
+                 "<p>Bytes freed: {} in {} image{}; moved to archive: {} in {} image{}. Monthly "
                  "storage cost {} before, {} after ({} saved a month; {}). Archive minimum "
                  "charge committed: {}.</p>\n",
-                 human_bytes(t.bytes_freed()), t.expired.images, human_bytes(t.transitioned.bytes),
-                 t.transitioned.images, html_escape(dollars(t.monthly_cost_before())),
+                 human_bytes(t.bytes_freed()), group_digits(t.expired.images),
+                 t.expired.images == 1 ? "" : "s", human_bytes(t.transitioned.bytes),
+                 group_digits(t.transitioned.images), t.transitioned.images == 1 ? "" : "s",
+                 html_escape(dollars(t.monthly_cost_before())),
                  html_escape(dollars(t.monthly_cost_after())),
                  html_escape(dollars(t.monthly_saving())), html_escape(detail::prices_text(t.prices)),
                  html_escape(dollars(t.archive_minimum_charge())));
