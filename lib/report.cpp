@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <charconv>
 #include <iterator>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -46,9 +47,27 @@ std::string_view storage_class_api(const image& img) {
 /// Strings of printable ASCII without `"` or `\\` (digests, tags, names) are copied as they are;
 /// any other string is escaped by nlohmann itself, so escapes and invalid UTF-8 come out exactly
 /// as before.
+///
+/// With a sink, `flush_if_full()` hands what is written so far to the stream once it passes
+/// `chunk_bytes`, so a large document never exists whole in memory.
 class json_writer {
  public:
-  json_writer(std::string& out, std::size_t indent) : out_{out}, indent_{indent} {}
+  static constexpr std::size_t chunk_bytes = std::size_t{1} << 16;
+
+  json_writer(std::string& out, std::size_t indent, std::ostream* sink = nullptr)
+      : out_{out}, indent_{indent}, sink_{sink} {}
+
+  /// Writes the buffer to the sink (if any) when it holds at least `chunk_bytes`.
+  void flush_if_full() {
+    if (sink_ != nullptr && out_.size() >= chunk_bytes) flush();
+  }
+
+  /// Writes the buffer to the sink (if any) and empties it.
+  void flush() {
+    if (sink_ == nullptr) return;
+    sink_->write(out_.data(), static_cast<std::streamsize>(out_.size()));
+    out_.clear();
+  }
 
   json_writer& begin_object() { return open('{'); }
   json_writer& end_object() { return close('}'); }
@@ -149,6 +168,7 @@ class json_writer {
 
   std::string& out_;
   std::size_t indent_;
+  std::ostream* sink_;
   std::size_t depth_ = 0;
   bool empty_ = true;       // no element yet in the innermost open container
   bool after_key_ = false;  // a key was written; its value comes next, on the same line
@@ -392,18 +412,12 @@ void impact_table(std::back_insert_iterator<std::string> it, const impact& im) {
 
 }  // namespace
 
-std::string render_preview_json(const preview_document& doc) {
-  // Streamed by json_writer, byte for byte what nlohmann's dump(4) printed for the same tree
-  // (tests/perf_report_test.cpp compares both on random documents): a DOM of 100,000 results
-  // cost more than evaluating them.
-  std::string buffer;
-  std::size_t acted = 0;
-  for (const auto& dec : doc.result.decisions) acted += dec.action == fate::keep ? 0U : 1U;
-  // Generous: pages of the reservation that are never written are never touched, while growing
-  // would copy everything written so far.
-  buffer.reserve(65536 + doc.policy_text.size() * 6 + acted * 1024);
-  detail::advise_huge_pages(buffer.data(), buffer.capacity());
-  json_writer w(buffer, 4);
+namespace {
+
+/// The preview document, written by `w`: byte for byte what nlohmann's dump(4) printed for the
+/// same tree (tests/perf_report_test.cpp compares both on random documents); a DOM of 100,000
+/// results cost more than evaluating them.
+void preview_json(json_writer& w, const preview_document& doc) {
   w.begin_object();
   if (!doc.registry_id.empty()) w.key("registryId").string(doc.registry_id);
   if (!doc.repository_name.empty()) w.key("repositoryName").string(doc.repository_name);
@@ -435,6 +449,7 @@ std::string render_preview_json(const preview_document& doc) {
     w.key("storageClass").string(storage_class_api(img));
     if (with_in_use && in_use[i]) w.key("ecrlpInUse").boolean(true);
     w.end_object();
+    w.flush_if_full();
   }
   w.end_array();
   w.key("summary").begin_object();
@@ -490,8 +505,32 @@ std::string render_preview_json(const preview_document& doc) {
   if (doc.impact != nullptr) impact_json(w.key("impact"), *doc.impact);
   w.end_object();
   w.end_object();
+}
+
+}  // namespace
+
+std::string render_preview_json(const preview_document& doc) {
+  std::string buffer;
+  std::size_t acted = 0;
+  for (const auto& dec : doc.result.decisions) acted += dec.action == fate::keep ? 0U : 1U;
+  // Generous: pages of the reservation that are never written are never touched, while growing
+  // would copy everything written so far.
+  buffer.reserve(65536 + doc.policy_text.size() * 6 + acted * 1024);
+  detail::advise_huge_pages(buffer.data(), buffer.capacity());
+  json_writer w(buffer, 4);
+  preview_json(w, doc);
   buffer.push_back('\n');
   return buffer;
+}
+
+void write_preview_json(std::ostream& out, const preview_document& doc) {
+  std::string buffer;
+  // One chunk and the largest single item (a policy text, a long warning) that may overrun it.
+  buffer.reserve(json_writer::chunk_bytes + 16384 + doc.policy_text.size() * 6);
+  json_writer w(buffer, 4, &out);
+  preview_json(w, doc);
+  buffer.push_back('\n');
+  w.flush();
 }
 
 std::string render_preview_table(const preview_document& doc, std::size_t max_rows) {

@@ -7,6 +7,8 @@
 // UTF-8), with and without registry/repository names, transitions and warnings.
 
 #include <ecrlp/evaluate.hpp>
+#include <ecrlp/inventory_parser.hpp>
+#include <ecrlp/policy_parser.hpp>
 #include <ecrlp/report.hpp>
 #include <ecrlp/version.hpp>
 
@@ -14,7 +16,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -232,6 +236,11 @@ TEST_CASE("streamed preview JSON is byte-identical to nlohmann's dump", "[perf][
                                       registry};
     const std::string got = ecrlp::render_preview_json(doc);
     const std::string want = reference_render(doc);
+    std::ostringstream streamed;
+    ecrlp::write_preview_json(streamed, doc);
+    if (streamed.str() != got && ++mismatches <= 3) {
+      FAIL_CHECK("seed " << seed << ": write_preview_json differs from render_preview_json");
+    }
     escaped += want.find("\\u") != std::string::npos || want.find("\xEF\xBF\xBD") != std::string::npos;
     if (got != want && ++mismatches <= 3) {
       FAIL_CHECK("seed " << seed << "\n--- got\n" << got << "\n--- want\n" << want);
@@ -239,4 +248,42 @@ TEST_CASE("streamed preview JSON is byte-identical to nlohmann's dump", "[perf][
   }
   CHECK(mismatches == 0);
   CHECK(escaped > 20);  // the escaping paths were exercised
+}
+
+TEST_CASE("write_preview_json streams many chunks, byte-identical to render_preview_json",
+          "[perf][report]") {
+  // The story example: about 2,100 results, 600 kB of JSON, so the 64 KiB chunks are crossed
+  // many times, in the middle of results as well as between them.
+  const std::filesystem::path story = std::filesystem::path(ECRLP_SOURCE_DIR) / "examples/story";
+  const auto policy = ecrlp::load_policy(story / "policy.json");
+  REQUIRE(policy.ok());
+  const std::filesystem::path files[] = {story / "images.json"};
+  const auto inv = ecrlp::load_inventory(files);
+  REQUIRE(inv.ok());
+  const auto now = *ecrlp::parse_timestamp("2026-11-28T00:00:00Z");
+  const auto result = ecrlp::evaluate(policy.value->policy, inv.value->images, {.now = now});
+  REQUIRE(result.expiring > 1000);
+  const ecrlp::preview_document doc{policy.value->policy, policy.value->text, inv.value->images,
+                                    result, now, "story", ""};
+  const std::string whole = ecrlp::render_preview_json(doc);
+  REQUIRE(whole.size() > 8 * 65536);
+
+  /// Counts the writes it receives, so the test knows the output really came in chunks.
+  class counting_buf : public std::stringbuf {
+   public:
+    std::size_t writes = 0;
+
+   protected:
+    std::streamsize xsputn(const char* s, std::streamsize n) override {
+      ++writes;
+      return std::stringbuf::xsputn(s, n);
+    }
+  };
+  counting_buf buf;
+  std::ostream out(&buf);
+  ecrlp::write_preview_json(out, doc);
+  CHECK(out.good());
+  CHECK(buf.str() == whole);
+  CHECK(buf.writes >= whole.size() / (2 * 65536));
+  CHECK(buf.writes <= whole.size() / 65536 + 1);
 }

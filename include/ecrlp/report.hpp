@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iosfwd>
 #include <span>
 #include <string>
 #include <string_view>
@@ -117,6 +118,11 @@ struct preview_document {
 /// previewResults, and the previewResults of in-use images carry `"ecrlpInUse": true`; with an
 /// impact, `ecrlpReport.impact` holds it (docs/in-use.md#reports, docs/impact.md#reports).
 [[nodiscard]] std::string render_preview_json(const preview_document& doc);
+
+/// `render_preview_json(doc)`, written to `out` in chunks of 64 KiB as it is produced, so that
+/// the document never exists whole in memory (the CLI's `preview --format json`). Stream errors
+/// are left in `out`'s state.
+void write_preview_json(std::ostream& out, const preview_document& doc);
 
 /// A report for a person: rules, totals before and after, then affected images (at most
 /// `max_rows` of them; 0 = all). With an in-use list, a block "IN USE - would be removed" comes

@@ -210,7 +210,7 @@ int cmd_preview(std::span<const std::string_view> args, std::ostream& out, std::
   if (!format || *format == "table") {
     out << render_preview_table(doc, *max_rows);
   } else if (*format == "json") {
-    out << render_preview_json(doc);
+    write_preview_json(out, doc);
   } else if (*format == "html") {
     out << render_preview_html(doc);
   } else {
