@@ -7,8 +7,9 @@
 //                 (load_inventory), manifests/batch-NNNN.json (load_index_manifests), then the
 //                 consistency checks. A repository's problems stay on the repository.
 // evaluate_registry  one work queue of repository indices, largest first, over std::jthread
-//                 workers; each result lands at its repository's index, so the output order never
-//                 depends on the threads.
+//                 workers (detail::for_each_repository, also used by diff_registry and
+//                 simulate_registry); each result lands at its repository's index, so the output
+//                 order never depends on the threads.
 //
 // Containment: every path the loader opens is resolved (std::filesystem::canonical, which follows
 // every symbolic link) and must lie inside the resolved snapshot directory; files must be regular
@@ -784,53 +785,76 @@ bool read_snapshot_json(const sandbox& box, const fs::path& dir, registry_snapsh
   return ok;
 }
 
+}  // namespace
+
 // ---------------------------------------------------------------------------------------------
 // The work queue
 // ---------------------------------------------------------------------------------------------
 
-[[nodiscard]] unsigned thread_count(unsigned requested, std::size_t jobs) {
+namespace detail {
+
+unsigned worker_count(unsigned requested, std::size_t jobs) noexcept {
   unsigned n = requested != 0 ? requested : std::thread::hardware_concurrency();
   if (n == 0) n = 1;
   if (jobs < n) n = static_cast<unsigned>(std::max<std::size_t>(jobs, 1));
   return n;
 }
 
-/// Runs `work(job)` for every job of `jobs`, taken in order by `threads` workers (the calling
-/// thread alone when one). The first exception stops the others from taking new jobs and is
-/// rethrown once every worker has finished.
-template <class Work>
-void run_queue(std::span<const std::size_t> jobs, unsigned threads, Work&& work) {
-  if (threads <= 1) {
-    for (const std::size_t j : jobs) work(j);
+std::vector<std::size_t> image_counts(const registry_snapshot& snapshot) {
+  std::vector<std::size_t> counts;
+  counts.reserve(snapshot.repositories.size());
+  for (const auto& r : snapshot.repositories) counts.push_back(r.images.images.size());
+  return counts;
+}
+
+void for_each_repository(std::size_t count, std::span<const std::size_t> weights, unsigned threads,
+                         const std::function<void(std::size_t)>& fn) {
+  std::vector<std::size_t> jobs(count);
+  for (std::size_t i = 0; i < count; ++i) jobs[i] = i;
+  if (!weights.empty()) {
+    std::stable_sort(jobs.begin(), jobs.end(),
+                     [&](std::size_t a, std::size_t b) { return weights[a] > weights[b]; });
+  }
+  const unsigned n = worker_count(threads, count);
+  if (n <= 1) {
+    for (const std::size_t j : jobs) fn(j);
     return;
   }
   std::atomic<std::size_t> next{0};
   std::atomic<bool> stop{false};
   std::mutex failure_mutex;
   std::exception_ptr failure;
+  const auto record = [&](std::exception_ptr e) {
+    stop.store(true, std::memory_order_relaxed);
+    const std::lock_guard lock(failure_mutex);
+    if (!failure) failure = std::move(e);
+  };
   {
     std::vector<std::jthread> workers;
-    workers.reserve(threads);
-    for (unsigned t = 0; t < threads; ++t) {
-      workers.emplace_back([&] {
-        try {
-          while (!stop.load(std::memory_order_relaxed)) {
-            const std::size_t k = next.fetch_add(1, std::memory_order_relaxed);
-            if (k >= jobs.size()) break;
-            work(jobs[k]);
+    workers.reserve(n);
+    try {
+      for (unsigned t = 0; t < n; ++t) {
+        workers.emplace_back([&] {
+          try {
+            while (!stop.load(std::memory_order_relaxed)) {
+              const std::size_t k = next.fetch_add(1, std::memory_order_relaxed);
+              if (k >= jobs.size()) break;
+              fn(jobs[k]);
+            }
+          } catch (...) {
+            record(std::current_exception());
           }
-        } catch (...) {
-          stop.store(true, std::memory_order_relaxed);
-          const std::lock_guard lock(failure_mutex);
-          if (!failure) failure = std::current_exception();
-        }
-      });
+        });
+      }
+    } catch (...) {
+      // A thread could not be started: the running ones stop after their current job.
+      record(std::current_exception());
     }
   }  // joins
   if (failure) std::rethrow_exception(failure);
 }
 
-}  // namespace
+}  // namespace detail
 
 parse_result<registry_snapshot> load_registry(const std::filesystem::path& dir,
                                               const registry_load_options& options) {
@@ -891,10 +915,9 @@ parse_result<registry_snapshot> load_registry(const std::filesystem::path& dir,
   }
 
   snap.repositories.resize(repo_dirs.size());
-  std::vector<std::size_t> jobs(repo_dirs.size());
-  for (std::size_t i = 0; i < jobs.size(); ++i) jobs[i] = i;
-  run_queue(jobs, thread_count(options.threads, jobs.size()),
-            [&](std::size_t i) { snap.repositories[i] = load_repository(box, repo_dirs[i]); });
+  detail::for_each_repository(repo_dirs.size(), {}, options.threads, [&](std::size_t i) {
+    snap.repositories[i] = load_repository(box, repo_dirs[i]);
+  });
   std::stable_sort(
       snap.repositories.begin(), snap.repositories.end(),
       [](const repository_snapshot& a, const repository_snapshot& b) { return a.name < b.name; });
@@ -908,26 +931,25 @@ registry_result evaluate_registry(const registry_snapshot& snapshot,
   registry_result result;
   const auto& repos = snapshot.repositories;
   result.repositories.resize(repos.size());
-  std::vector<std::size_t> jobs;
+  std::size_t jobs = 0;
   for (std::size_t i = 0; i < repos.size(); ++i) {
     result.repositories[i].repository = &repos[i];
     if (repos[i].failed()) {
       ++result.skipped;
     } else {
-      jobs.push_back(i);
+      ++jobs;
     }
   }
-  // Largest first: the long evaluations start early instead of finishing last on one thread.
-  std::stable_sort(jobs.begin(), jobs.end(), [&](std::size_t a, std::size_t b) {
-    return repos[a].images.images.size() > repos[b].images.images.size();
-  });
 
   const lifecycle_policy no_policy;
   std::mutex progress_mutex;
   std::size_t done = 0;
   std::size_t images_done = 0;
-  run_queue(jobs, thread_count(options.threads, jobs.size()), [&](std::size_t i) {
+  // Largest first: the long evaluations start early instead of finishing last on one thread.
+  const auto weights = detail::image_counts(snapshot);
+  detail::for_each_repository(repos.size(), weights, options.threads, [&](std::size_t i) {
     const repository_snapshot& repo = repos[i];
+    if (repo.failed()) return;
     repository_result& out = result.repositories[i];
     const lifecycle_policy* policy = &no_policy;
     if (options.override_policy != nullptr) {
@@ -949,7 +971,7 @@ registry_result evaluate_registry(const registry_snapshot& snapshot,
     const std::lock_guard lock(progress_mutex);
     ++done;
     images_done += images.size();
-    if (progress) progress(done, jobs.size(), images_done);
+    if (progress) progress(done, jobs, images_done);
   });
 
   for (const auto& r : result.repositories) {

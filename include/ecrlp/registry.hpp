@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -206,5 +207,27 @@ using registry_progress =
 [[nodiscard]] registry_result evaluate_registry(const registry_snapshot& snapshot,
                                                 const registry_options& options,
                                                 const registry_progress& progress = {});
+
+namespace detail {
+
+/// The number of workers for `jobs` jobs: `requested` (0 = std::thread::hardware_concurrency(),
+/// itself 1 when unknown), at most `jobs`, at least 1.
+[[nodiscard]] unsigned worker_count(unsigned requested, std::size_t jobs) noexcept;
+
+/// The work queue of load_registry(), evaluate_registry(), diff_registry() and
+/// simulate_registry(): calls `fn(i)` once for every i in [0, count), on worker_count(threads,
+/// count) threads (the calling thread alone when that is 1). The indices are handed out largest
+/// `weights[i]` first (ties: lower index first), so long jobs start early; with `weights` empty, in
+/// index order. `weights` must be empty or hold `count` values. `fn` runs concurrently for
+/// different indices: it must write only to what belongs to its index (or lock). The first
+/// exception `fn` throws stops the workers from taking new indices and is rethrown here once every
+/// worker has finished; so is a failure to start a thread.
+void for_each_repository(std::size_t count, std::span<const std::size_t> weights, unsigned threads,
+                         const std::function<void(std::size_t)>& fn);
+
+/// `weights` for for_each_repository(): every repository's number of images.
+[[nodiscard]] std::vector<std::size_t> image_counts(const registry_snapshot& snapshot);
+
+}  // namespace detail
 
 }  // namespace ecrlp

@@ -77,10 +77,15 @@ struct registry_diff_options {
   const lifecycle_policy* new_policy = nullptr;  ///< the new policy (required; must outlive it)
   std::string_view new_name{};                  ///< the new policy's file
   bool independent_images = false;               ///< evaluation_options::independent_images
+  /// Repositories diffed in parallel (detail::for_each_repository()); 0 =
+  /// std::thread::hardware_concurrency(). The document never depends on it.
+  unsigned threads = 0;
 };
 
 /// Diffs every repository of `snapshot` that has no errors (failed ones are listed, not
-/// evaluated), each with its own index manifests, at `options.now`, and sums the totals.
+/// evaluated), each with its own index manifests, at `options.now`, and sums the totals. The
+/// repositories are diffed on `options.threads` workers, largest first; an exception (only
+/// std::bad_alloc) is rethrown once they have all stopped. Never prints.
 [[nodiscard]] registry_diff_document diff_registry(const registry_snapshot& snapshot,
                                                    const registry_diff_options& options);
 

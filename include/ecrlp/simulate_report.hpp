@@ -5,6 +5,7 @@
 /// CSV for tools, a self-contained HTML page. See docs/simulate.md for the formats.
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -17,6 +18,8 @@
 #include <ecrlp/simulate.hpp>
 
 namespace ecrlp {
+
+struct registry_snapshot;  // <ecrlp/registry.hpp>
 
 /// A `--watch` key and the input indices of the images it names (find_watched()).
 struct simulation_watch {
@@ -117,6 +120,53 @@ struct registry_simulation_document {
   bool has_in_use = false;            ///< an in-use list was given
   std::string_view snapshot{};        ///< the snapshot directory for the HTML page ("": none)
 };
+
+/// How simulate_registry() simulates the repositories.
+struct registry_simulation_options {
+  /// When set, every repository is simulated with this policy instead of its own (what-if); it
+  /// must outlive the result.
+  const lifecycle_policy* override_policy = nullptr;
+  /// simulation_options::independent_images of every repository.
+  bool independent_images = false;
+  /// push_rate::size_bytes of every forecast push; nullopt: each repository's
+  /// median_image_size() (0 for a repository without images).
+  std::optional<std::uint64_t> push_size;
+  /// Repositories simulated in parallel (detail::for_each_repository()); 0 =
+  /// std::thread::hardware_concurrency(). The result never depends on it.
+  unsigned threads = 0;
+};
+
+/// One repository of simulate_registry().
+struct repository_simulation {
+  /// "own" or "override" (simulated with its own policy or the override); "none" (skipped: no
+  /// policy) or "failed" (skipped: its files have errors), as registry_simulation_entry::policy.
+  std::string policy;
+  /// The policy simulated; null when skipped.
+  const lifecycle_policy* simulated_policy = nullptr;
+  /// The shared options with the repository's index manifests, independent_images and push
+  /// sizes (only when simulated).
+  simulation_options options;
+  /// simulate(*simulated_policy, images, options); empty when skipped. Its diagnostics are the
+  /// caller's to report (result.ok() is false when the shared options were rejected).
+  simulation_result result;
+
+  [[nodiscard]] bool simulated() const noexcept { return simulated_policy != nullptr; }
+};
+
+/// Simulates every repository of `snapshot` that has no errors and has a policy (or every one
+/// that has no errors, with options.override_policy), with `shared` (range, interval, mode,
+/// pushes) and the repository's own index manifests: one entry per repository, at its index in
+/// the snapshot, whatever options.threads and the threads' timing. The repositories are handed to
+/// the workers largest first; an exception (only std::bad_alloc) is rethrown once every worker
+/// has stopped. The result refers to `snapshot` and the policies, which must outlive it. Never
+/// prints.
+[[nodiscard]] std::vector<repository_simulation> simulate_registry(
+    const registry_snapshot& snapshot, const simulation_options& shared,
+    const registry_simulation_options& options = {});
+
+/// The median imageSizeInBytes of `images` (the upper median of an even count): the default size
+/// of forecast pushes. nullopt when `images` is empty.
+[[nodiscard]] std::optional<std::uint64_t> median_image_size(std::span<const image> images);
 
 /// The registry total per step: for each step, the sum over the simulated repositories of
 /// `added`, `expired`, `transitioned`, the storage classes and findings (`evaluated`: at least

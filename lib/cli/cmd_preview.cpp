@@ -65,29 +65,23 @@ int preview_registry(const command_line& cl, const std::optional<std::string>& f
                      timestamp now, const storage_prices& prices, std::ostream& out,
                      std::ostream& err) {
   int status = exit_ok;
-  std::optional<parsed_policy> override_policy;
-  const auto policy_path = cl.get("policy");
-  if (policy_path) {
-    override_policy = load_policy_reporting(*policy_path, err, status);
-    if (!override_policy) return status;
-  }
-  const auto in_use = load_in_use_reporting(cl, "preview", err, status);
-  if (!in_use) return status;
-  const auto input = load_image_input(cl, err, status);
-  if (!input || !input->registry) return std::max(status, static_cast<int>(exit_invalid));
-  const registry_snapshot& snap = *input->registry;
+  const auto run = load_registry_run(cl, "preview", err, status);
+  if (!run) return status;
+  const registry_snapshot& snap = run->snapshot();
+  const in_use_input& in_use = run->in_use;
+  const auto& policy_path = run->policy_path;
 
   progress_bar bar(err);
   const registry_result res = evaluate_registry(
       snap,
       {.now = now,
-       .override_policy = override_policy ? &override_policy->policy : nullptr,
-       .independent_images = input->independent_images,
+       .override_policy = run->override(),
+       .independent_images = run->input.independent_images,
        .threads = 0},
       bar.callback());
   bar.clear();
 
-  in_use_coverage coverage(in_use->refs.size());
+  in_use_coverage coverage(in_use.refs.size());
   std::vector<repository_outcome> outcomes;
   outcomes.reserve(snap.repositories.size());
   impact total{.prices = prices};
@@ -103,16 +97,16 @@ int preview_registry(const command_line& cl, const std::optional<std::string>& f
       continue;
     }
     outcomes.push_back(make_outcome(repo.name, repo.registry_id, repo.images.images,
-                                    repo.images.indexes, rr.evaluation, prices, *in_use,
+                                    repo.images.indexes, rr.evaluation, prices, in_use,
                                     coverage));
     total += outcomes.back().effect;
   }
   const auto unmatched = coverage.unmatched();
-  if (in_use->given) warn_unmatched(err, "preview", in_use->refs, unmatched);
+  if (in_use.given) warn_unmatched(err, "preview", in_use.refs, unmatched);
 
   const registry_document doc{snap, res, outcomes, total, now,
                               policy_path ? std::string_view(*policy_path) : std::string_view{},
-                              in_use_view{in_use->given, in_use->refs, unmatched}};
+                              in_use_view{in_use.given, in_use.refs, unmatched}};
   if (!format || *format == "table") {
     out << render_registry_table(doc);
   } else if (*format == "json") {
@@ -122,7 +116,7 @@ int preview_registry(const command_line& cl, const std::optional<std::string>& f
   } else {
     out << render_registry_csv(doc);
   }
-  if (in_use->fail && violation_count(outcomes) > 0) return exit_in_use;
+  if (in_use.fail && violation_count(outcomes) > 0) return exit_in_use;
   return status;
 }
 

@@ -140,92 +140,62 @@ std::optional<timestamp> time_option(const command_line& cl, std::string_view na
   return std::nullopt;
 }
 
-/// The median imageSizeInBytes of `images` (the default --push-size); nullopt when empty.
-std::optional<std::uint64_t> median_size(std::span<const image> images) {
-  if (images.empty()) return std::nullopt;
-  std::vector<std::uint64_t> sizes;
-  sizes.reserve(images.size());
-  for (const auto& img : images) sizes.push_back(img.size_bytes);
-  const auto mid = sizes.begin() + static_cast<std::ptrdiff_t>(sizes.size() / 2);
-  std::nth_element(sizes.begin(), mid, sizes.end());
-  return *mid;
-}
-
-/// `simulate --registry DIR`: every repository with its own policy (or --policy), one after the
-/// other, with the shared options.
-int simulate_registry(const command_line& cl, const std::optional<std::string>& format,
-                      const simulation_options& shared, std::optional<std::uint64_t> push_size,
-                      std::size_t max_rows, std::ostream& out, std::ostream& err) {
+/// `simulate --registry DIR`: every repository with its own policy (or --policy), with the shared
+/// options, in parallel (simulate_registry()); the report in snapshot order.
+int simulate_registry_command(const command_line& cl, const std::optional<std::string>& format,
+                              const simulation_options& shared,
+                              std::optional<std::uint64_t> push_size, std::size_t max_rows,
+                              std::ostream& out, std::ostream& err) {
   int status = exit_ok;
-  std::optional<parsed_policy> override_policy;
-  const auto policy_path = cl.get("policy");
-  if (policy_path) {
-    override_policy = load_policy_reporting(*policy_path, err, status);
-    if (!override_policy) return status;
-  }
-  const auto in_use = load_in_use_reporting(cl, "simulate", err, status);
-  if (!in_use) return status;
-  const auto input = load_image_input(cl, err, status);
-  if (!input || !input->registry) return std::max(status, static_cast<int>(exit_invalid));
-  const registry_snapshot& snap = *input->registry;
+  const auto run = load_registry_run(cl, "simulate", err, status);
+  if (!run) return status;
+  const registry_snapshot& snap = run->snapshot();
+  const in_use_input& in_use = run->in_use;
   const std::size_t n = snap.repositories.size();
 
   // Every repository's inputs and results live here until the report is written (the documents
   // hold references to them).
-  std::vector<simulation_options> options(n, shared);
-  std::vector<simulation_result> results(n);
+  const std::vector<repository_simulation> sims =
+      simulate_registry(snap, shared,
+                        {.override_policy = run->override(),
+                         .independent_images = run->input.independent_images,
+                         .push_size = push_size,
+                         .threads = 0});
   std::vector<std::vector<simulation_watch>> watches(n);
   std::vector<std::vector<in_use_match>> matches(n);
   std::vector<std::optional<simulation_document>> docs(n);
   std::vector<registry_simulation_entry> entries(n);
-  in_use_coverage coverage(in_use->refs.size());
+  in_use_coverage coverage(in_use.refs.size());
   const auto keys = cl.all("watch");
   std::vector<unsigned char> key_found(keys.size(), 0);
   for (std::size_t k = 0; k < n; ++k) {
     const auto& repo = snap.repositories[k];
+    const repository_simulation& sim = sims[k];
     entries[k].name = repo.name;
-    if (repo.failed()) {
-      entries[k].policy = "failed";
-      continue;
-    }
-    const lifecycle_policy* policy = nullptr;
-    if (override_policy) {
-      policy = &override_policy->policy;
-      entries[k].policy = std::string(to_string(policy_source::overridden));
-    } else if (repo.policy) {
-      policy = &repo.policy->policy;
-      entries[k].policy = std::string(to_string(policy_source::own));
-    } else {
-      entries[k].policy = std::string(to_string(policy_source::none));
-      continue;
-    }
+    entries[k].policy = sim.policy;
+    if (!sim.simulated()) continue;
     const auto& images = repo.images.images;
-    auto& opt = options[k];
-    opt.indexes = repo.images.indexes;
-    opt.independent_images = input->independent_images;
-    const auto size = push_size ? push_size : median_size(images);
-    for (auto& r : opt.pushes) r.size_bytes = size.value_or(0);
     for (std::size_t w = 0; w < keys.size(); ++w) {
       simulation_watch found{keys[w], find_watched(images, keys[w])};
       if (found.images.empty()) continue;
       key_found[w] = 1;
       watches[k].push_back(std::move(found));
     }
-    results[k] = simulate(*policy, images, opt);
-    if (!results[k].diagnostics.empty()) {
+    if (!sim.result.diagnostics.empty()) {
       err << "ecrlp simulate: repository '" << repo.name << "':\n"
-          << render_diagnostics_text(results[k].diagnostics);
+          << render_diagnostics_text(sim.result.diagnostics);
     }
-    if (!results[k].ok()) return exit_usage;  // the shared options were rejected
-    if (in_use->given) {
-      matches[k] = match_in_use(in_use->refs, repo.name, repo.registry_id, images,
+    if (!sim.result.ok()) return exit_usage;  // the shared options were rejected
+    if (in_use.given) {
+      matches[k] = match_in_use(in_use.refs, repo.name, repo.registry_id, images,
                                 repo.images.indexes);
       coverage.add(matches[k]);
     }
-    docs[k].emplace(simulation_document{*policy, images, opt, results[k], watches[k]});
-    docs[k]->in_use_refs = in_use->refs;
+    docs[k].emplace(
+        simulation_document{*sim.simulated_policy, images, sim.options, sim.result, watches[k]});
+    docs[k]->in_use_refs = in_use.refs;
     docs[k]->in_use = matches[k];
-    docs[k]->has_in_use = in_use->given;
+    docs[k]->has_in_use = in_use.given;
     entries[k].simulation = &*docs[k];
   }
   for (std::size_t w = 0; w < keys.size(); ++w) {
@@ -235,12 +205,13 @@ int simulate_registry(const command_line& cl, const std::optional<std::string>& 
            "characters)\n";
     return exit_invalid;
   }
-  if (in_use->given) warn_unmatched(err, "simulate", in_use->refs, coverage.unmatched());
+  if (in_use.given) warn_unmatched(err, "simulate", in_use.refs, coverage.unmatched());
 
   const auto snapshot_dir = cl.get("registry");
   const registry_simulation_document doc{
-      shared, entries, policy_path ? std::string_view(*policy_path) : std::string_view{},
-      in_use->given, snapshot_dir ? std::string_view(*snapshot_dir) : std::string_view{}};
+      shared, entries,
+      run->policy_path ? std::string_view(*run->policy_path) : std::string_view{},
+      in_use.given, snapshot_dir ? std::string_view(*snapshot_dir) : std::string_view{}};
   if (!format || *format == "table") {
     out << render_registry_simulation_table(doc);
   } else if (*format == "json") {
@@ -250,7 +221,7 @@ int simulate_registry(const command_line& cl, const std::optional<std::string>& 
   } else {
     out << render_registry_simulation_csv(doc);
   }
-  if (in_use->fail) {
+  if (in_use.fail) {
     for (const auto& e : entries) {
       if (e.simulation != nullptr && !in_use_removals(*e.simulation).empty()) return exit_in_use;
     }
@@ -344,7 +315,9 @@ int cmd_simulate(std::span<const std::string_view> args, std::ostream& out, std:
     push_size = v;
   }
 
-  if (registry) return simulate_registry(cl, format, options, push_size, *max_rows, out, err);
+  if (registry) {
+    return simulate_registry_command(cl, format, options, push_size, *max_rows, out, err);
+  }
 
   int status = exit_ok;
   const auto policy = load_policy_reporting(*policy_path, err, status);
@@ -355,7 +328,7 @@ int cmd_simulate(std::span<const std::string_view> args, std::ostream& out, std:
   const auto& images = inv.images;
   options.indexes = inv.indexes;
   options.independent_images = input->independent_images;
-  if (!push_size) push_size = median_size(images);
+  if (!push_size) push_size = median_image_size(images);
   for (auto& r : options.pushes) r.size_bytes = push_size.value_or(0);
 
   std::vector<simulation_watch> watches;

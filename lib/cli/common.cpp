@@ -235,6 +235,26 @@ std::optional<in_use_input> load_in_use_reporting(const command_line& cl, std::s
   return in;
 }
 
+std::optional<registry_run> load_registry_run(const command_line& cl, std::string_view command,
+                                              std::ostream& err, int& status) {
+  registry_run run;
+  run.policy_path = cl.get("policy");
+  if (run.policy_path) {
+    run.override_policy = load_policy_reporting(*run.policy_path, err, status);
+    if (!run.override_policy) return std::nullopt;
+  }
+  auto in_use = load_in_use_reporting(cl, command, err, status);
+  if (!in_use) return std::nullopt;
+  run.in_use = std::move(*in_use);
+  auto input = load_image_input(cl, err, status);
+  if (!input || !input->registry) {
+    status = std::max(status, static_cast<int>(exit_invalid));
+    return std::nullopt;
+  }
+  run.input = std::move(*input);
+  return run;
+}
+
 void warn_unmatched(std::ostream& err, std::string_view command, std::span<const in_use_ref> refs,
                     std::span<const std::size_t> unmatched) {
   for (const std::size_t k : unmatched) {

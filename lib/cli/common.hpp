@@ -139,6 +139,29 @@ struct in_use_input {
 void warn_unmatched(std::ostream& err, std::string_view command, std::span<const in_use_ref> refs,
                     std::span<const std::size_t> unmatched);
 
+/// The inputs of a `--registry` run of preview or simulate: `--policy` (applied to every
+/// repository instead of its own), `--in-use` and the snapshot.
+struct registry_run {
+  std::optional<std::string> policy_path;      ///< `--policy`, when given
+  std::optional<parsed_policy> override_policy;  ///< its policy
+  in_use_input in_use;                         ///< `--in-use` / `--fail-on-in-use`
+  image_input input;                           ///< with `registry` set
+
+  [[nodiscard]] const registry_snapshot& snapshot() const { return *input.registry; }
+  /// The policy to apply to every repository, or nullptr (each its own).
+  [[nodiscard]] const lifecycle_policy* override() const {
+    return override_policy ? &override_policy->policy : nullptr;
+  }
+};
+
+/// Loads `--policy` (when given), then `--in-use` (load_in_use_reporting()), then the snapshot
+/// (load_image_input()), printing diagnostics to `err` and raising `status`. nullopt when one of
+/// them is unusable (`status` is then the exit status: at least exit_invalid when the snapshot is
+/// missing).
+[[nodiscard]] std::optional<registry_run> load_registry_run(const command_line& cl,
+                                                            std::string_view command,
+                                                            std::ostream& err, int& status);
+
 /// `--price-standard` / `--price-archive` over the defaults of storage_prices. On a bad value
 /// (not a finite number >= 0) prints a usage error and returns nullopt.
 [[nodiscard]] std::optional<storage_prices> prices_option(const command_line& cl,
