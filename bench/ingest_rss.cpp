@@ -12,6 +12,8 @@
 
 #include <ecrlp/inventory_parser.hpp>
 
+#include "inventory_parser_hooks.hpp"  // lib/: load_inventory_windowed
+
 #include <sys/resource.h>
 
 #include <chrono>
@@ -23,13 +25,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-namespace ecrlp::detail {
-// lib/inventory_parser.cpp: window_bytes 0 = every page whole.
-[[nodiscard]] parse_result<inventory> load_inventory_windowed(
-    std::span<const std::filesystem::path> files, std::size_t window_bytes, std::size_t& windows,
-    std::size_t& fallbacks);
-}  // namespace ecrlp::detail
 
 int main(int argc, char** argv) {
   std::vector<std::filesystem::path> files;

@@ -17,6 +17,8 @@
 
 #include <ecrlp/inventory_parser.hpp>
 
+#include "inventory_parser_hooks.hpp"  // the test and benchmark hooks defined here
+
 #include <ecrlp/evaluate.hpp>  // detail::advise_huge_pages
 
 #include <simdjson.h>
@@ -2308,30 +2310,6 @@ parse_result<inventory> finish(load_state& st) {
 }
 
 }  // namespace
-
-namespace detail {
-
-// parse_inventory with another limit on the number of ImageDetails, so that the tests can reach
-// inventory.too_many_images without a 500 MB input. External linkage for the tests; no header
-// declares it.
-[[nodiscard]] parse_result<inventory> parse_inventory_limited(std::string_view json,
-                                                              std::string_view source_name,
-                                                              std::size_t max_items);
-
-// Test and benchmark hooks for windowed parsing: parse_inventory and load_inventory with windows
-// of `window_bytes` bytes whatever the input's size (threshold 0), or every page parsed whole when
-// `window_bytes` is 0. `windows` counts the windows parsed, `fallbacks` the pages that were parsed
-// whole after all. No header declares them.
-[[nodiscard]] parse_result<inventory> parse_inventory_windowed(std::string_view json,
-                                                               std::string_view source_name,
-                                                               std::size_t window_bytes,
-                                                               std::size_t& windows,
-                                                               std::size_t& fallbacks);
-[[nodiscard]] parse_result<inventory> load_inventory_windowed(
-    std::span<const std::filesystem::path> files, std::size_t window_bytes, std::size_t& windows,
-    std::size_t& fallbacks);
-
-}  // namespace detail
 
 namespace {
 

@@ -5,24 +5,12 @@
 #include <string_view>
 #include <vector>
 
-#include "app.hpp"
 #include "catch.hpp"
+#include "cli_runner.hpp"
 
 namespace {
 
-struct run_output {
-  int status;
-  std::string out;
-  std::string err;
-};
-
-run_output run_cli(std::vector<std::string> args) {
-  std::vector<std::string_view> views(args.begin(), args.end());
-  std::ostringstream out;
-  std::ostringstream err;
-  const int status = ecrlp::cli::run(views, out, err);
-  return {status, out.str(), err.str()};
-}
+using cli_runner::run_cli;
 
 const std::string data = std::string(ECRLP_TEST_DATA) + "/cli/";
 

@@ -408,7 +408,7 @@ TEST_CASE("explain scales: every image of a large repository", "[explain]") {
 #  include <sstream>
 #  include <utility>
 
-#  include "app.hpp"
+#  include "cli_runner.hpp"
 
 namespace {
 
@@ -453,19 +453,7 @@ nlohmann::json images_json(const std::vector<ecrlp::image>& images) {
   return {{"imageDetails", details}};
 }
 
-struct cli_result {
-  int status = 0;
-  std::string out;
-  std::string err;
-};
-
-cli_result run_cli(const std::vector<std::string>& args) {
-  const std::vector<std::string_view> views(args.begin(), args.end());
-  std::ostringstream out;
-  std::ostringstream err;
-  const int status = ecrlp::cli::run(views, out, err);
-  return {status, out.str(), err.str()};
-}
+using cli_runner::run_cli;
 
 void write_file(const std::filesystem::path& path, const nlohmann::json& j) {
   std::ofstream(path) << j.dump(2);

@@ -14,8 +14,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "app.hpp"
 #include "catch.hpp"
+#include "cli_runner.hpp"
+#include "test_files.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -55,47 +56,20 @@ std::string read_file(const fs::path& p) {
   return {std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
 }
 
-/// A scoped temporary directory holding the variants of one test.
-struct temp_dir {
-  fs::path path;
+/// A scoped temporary directory holding the variants of one test, in files f0.json, f1.json, ...
+struct temp_dir : test_files::temp_dir {
   int next = 0;
-  temp_dir() {
-    path = fs::temp_directory_path() /
-           ("ecrlp-determinism-" + std::to_string(::getpid()) + "-" +
-            std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-    fs::create_directories(path);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
+  temp_dir() : test_files::temp_dir("ecrlp-determinism-") {}
   [[nodiscard]] std::string write(std::string_view content) {
-    const fs::path p = path / ("f" + std::to_string(next++) + ".json");
-    std::ofstream out{p, std::ios::binary};
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    return p.string();
+    return test_files::temp_dir::write("f" + std::to_string(next++) + ".json", content).string();
   }
 };
 
-struct run_output {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
-
-run_output run_cli(const std::vector<std::string>& args) {
-  const std::vector<std::string_view> views(args.begin(), args.end());
-  // Streams are made here, after any std::locale::global() of the caller: they use that locale.
-  std::ostringstream out;
-  std::ostringstream err;
-  const int status = ecrlp::cli::run(views, out, err);
-  return {status, out.str(), err.str()};
-}
+using cli_runner::cli_output;
+using cli_runner::run_cli;  // its streams take the locale the caller made global
 
 /// `ecrlp preview` of `policy` over `pages` at `now` in `format` (table lists every image).
-run_output preview(const std::string& policy, const std::vector<std::string>& pages,
+cli_output preview(const std::string& policy, const std::vector<std::string>& pages,
                    std::string_view now, const std::string& format) {
   std::vector<std::string> args{"preview", "--policy", policy};
   for (const auto& p : pages) {

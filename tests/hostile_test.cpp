@@ -13,6 +13,9 @@
 #include <nlohmann/json.hpp>
 
 #include "catch.hpp"
+#include "inventory_parser_hooks.hpp"
+#include "parser_test_util.hpp"
+#include "test_files.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -29,13 +32,6 @@
 #include <vector>
 
 #include <unistd.h>
-
-namespace ecrlp::detail {
-// lib/inventory_parser.cpp: parse_inventory with another limit on the number of ImageDetails.
-[[nodiscard]] parse_result<inventory> parse_inventory_limited(std::string_view json,
-                                                              std::string_view source_name,
-                                                              std::size_t max_items);
-}  // namespace ecrlp::detail
 
 namespace {
 
@@ -64,10 +60,8 @@ const diagnostic* find_code(const std::vector<diagnostic>& diags, std::string_vi
   return it == diags.end() ? nullptr : &*it;
 }
 
-std::size_t count_code(const std::vector<diagnostic>& diags, std::string_view code) {
-  return static_cast<std::size_t>(std::count_if(
-      diags.begin(), diags.end(), [&](const diagnostic& d) { return d.code == code; }));
-}
+using parser_test::count_code;
+using test_files::read_text;
 
 /// The checks every refused input must pass, whatever its expected code.
 void check_refusal(const std::vector<diagnostic>& diags, std::string_view file, std::size_t size) {
@@ -153,33 +147,6 @@ std::vector<manifest_entry> read_manifest() {
   return entries;
 }
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in{p, std::ios::binary};
-  return {std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
-}
-
-/// A scoped temporary directory.
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    path = fs::temp_directory_path() /
-           ("ecrlp-hostile-test-" + std::to_string(::getpid()) + "-" +
-            std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-    fs::create_directories(path);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  [[nodiscard]] fs::path write(const std::string& name, std::string_view content) const {
-    const fs::path p = path / name;
-    std::ofstream out{p, std::ios::binary};
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    return p;
-  }
-};
 
 // ---------------------------------------------------------------------------------------------
 // Documents the generated cases start from
@@ -247,7 +214,7 @@ TEST_CASE("every hostile file is refused with its code, pointer and position", "
       CHECK_FALSE(r.value);
       diags = r.diagnostics;
       // Same result when parsed from memory, and when parsed again.
-      const auto again = ecrlp::parse_policy(read_file(path), name);
+      const auto again = ecrlp::parse_policy(read_text(path), name);
       REQUIRE(again.diagnostics.size() == diags.size());
       for (std::size_t i = 0; i < diags.size(); ++i) {
         CHECK(again.diagnostics[i].code == diags[i].code);
@@ -261,7 +228,7 @@ TEST_CASE("every hostile file is refused with its code, pointer and position", "
       const auto r = ecrlp::load_inventory(files);
       CHECK_FALSE(r.value);
       diags = r.diagnostics;
-      const auto again = ecrlp::parse_inventory(read_file(path), name);
+      const auto again = ecrlp::parse_inventory(read_text(path), name);
       REQUIRE(again.diagnostics.size() == diags.size());
       for (std::size_t i = 0; i < diags.size(); ++i) {
         CHECK(again.diagnostics[i].code == diags[i].code);
@@ -344,7 +311,7 @@ TEST_CASE("100,000-deep nesting is refused without recursion", "[hostile]") {
 }
 
 TEST_CASE("16 MiB of whitespace, and one byte more", "[hostile]") {
-  const temp_dir dir;
+  const test_files::temp_dir dir{"ecrlp-hostile-test-"};
   const std::size_t mib16 = std::size_t{16} * 1024 * 1024;
   const std::string blank(mib16, ' ');
   const auto exact = dir.write("blank.json", blank);
@@ -551,8 +518,8 @@ TEST_CASE("random byte damage never crashes and keeps the invariants", "[hostile
   // A small deterministic fuzzer that runs in every build, sanitizers included (tests/fuzz has
   // the coverage-guided one).
   std::mt19937_64 rng{20260601};
-  const std::string policy = read_file(fs::path{ECRLP_TEST_DATA} / "cli" / "tc8-policy.json");
-  const std::string images = read_file(fs::path{ECRLP_TEST_DATA} / "cli" / "tc8-images.json");
+  const std::string policy = read_text(fs::path{ECRLP_TEST_DATA} / "cli" / "tc8-policy.json");
+  const std::string images = read_text(fs::path{ECRLP_TEST_DATA} / "cli" / "tc8-images.json");
   const std::string_view alphabet = "{}[]\",:\\0123456789.eE-+ntfu\x00\x80\xC3\xED\xFF \n";
   const auto damage = [&](std::string s) {
     const int edits = 1 + static_cast<int>(rng() % 4);

@@ -20,6 +20,7 @@
 #include "catch.hpp"
 #include "html_test_util.hpp"
 #include "html_util.hpp"
+#include "test_files.hpp"
 
 #include <ecrlp/registry.hpp>
 #include <ecrlp/registry_report.hpp>
@@ -38,12 +39,13 @@
 #include <unistd.h>
 
 #ifdef ECRLP_HAVE_CLI
-#  include "app.hpp"
+#  include "cli_runner.hpp"
 #endif
 
 namespace {
 
 using html_test::count;
+using html_test::explain_lines;
 using html_test::self_contained;
 using html_test::xml_problem;
 
@@ -63,34 +65,11 @@ std::vector<ecrlp::image> load_images() {
   return std::move(inv.value->images);
 }
 
-/// What `ecrlp explain` writes for image `i`, one string per line (heading and digest dropped,
-/// indentation kept), each line HTML-escaped as the page must show it.
-std::vector<std::string> explain_lines(const ecrlp::explainer& ex, std::size_t i) {
-  std::ostringstream text;
-  const std::size_t which[] = {i};
-  ecrlp::write_explain_text(text, ex, which);
-  std::vector<std::string> lines;
-  std::istringstream in(text.str());
-  std::string line;
-  std::size_t n = 0;
-  while (std::getline(in, line)) {
-    if (n++ >= 3) lines.push_back(ecrlp::detail::html_escape(line.substr(line.find_first_not_of(' '))));
-  }
-  return lines;
-}
-
 /// The <tr> elements of the table with id `id`.
 std::vector<std::string> table_rows(const std::string& html, std::string_view id) {
   const std::size_t start = html.find("id=\"" + std::string(id) + "\"");
   REQUIRE(start != std::string::npos);
-  const std::size_t body = html.find("<tbody>", start);
-  const std::size_t end = html.find("</tbody>", body);
-  std::vector<std::string> rows;
-  for (std::size_t p = html.find("<tr>", body); p != std::string::npos && p < end;
-       p = html.find("<tr>", p + 1)) {
-    rows.push_back(html.substr(p, html.find("</tr>", p) - p));
-  }
-  return rows;
+  return html_test::tbody_rows(html, start, "<tr>");
 }
 
 }  // namespace
@@ -251,12 +230,10 @@ TEST_CASE("ecrlp diff --format html", "[html]") {
     std::vector<std::string_view> args = {"diff",     "--policy", old_path, "--policy", new_path,
                                           "--images", images_path, "--now", "2025-01-31T00:00:00Z"};
     args.insert(args.end(), extra.begin(), extra.end());
-    std::ostringstream o;
-    std::ostringstream e;
-    const int status = ecrlp::cli::run(args, o, e);
-    out = o.str();
-    err = e.str();
-    return status;
+    auto r = cli_runner::run_cli(args);
+    out = std::move(r.out);
+    err = std::move(r.err);
+    return r.status;
   };
   std::string out;
   std::string err;
@@ -300,29 +277,11 @@ std::string find_chromium() {
 }
 
 /// A scratch directory, removed at the end of the test.
-struct scratch_dir {
-  std::filesystem::path path;
-  scratch_dir() {
-    static int n = 0;
-    path = std::filesystem::temp_directory_path() /
-           ("ecrlp-html-test-" + std::to_string(::getpid()) + "-" + std::to_string(++n));
-    std::filesystem::remove_all(path);
-    std::filesystem::create_directories(path);
-  }
-  scratch_dir(const scratch_dir&) = delete;
-  scratch_dir& operator=(const scratch_dir&) = delete;
-  ~scratch_dir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
+struct scratch_dir : test_files::temp_dir {
+  scratch_dir() : test_files::temp_dir("ecrlp-html-test-") {}
 };
 
-std::string read_all(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using test_files::read_text;
 
 /// The DOM of `page` (written to a file in `dir`) after its scripts ran, as headless Chromium
 /// dumps it, opened with `fragment` ("" or "#ecrlp-selftest") in a window of `window_size`
@@ -340,9 +299,9 @@ std::string browser_dom(const std::string& chromium, const scratch_dir& dir, con
       file.string() + std::string(fragment) + "' > '" + dom.string() + "' 2> '" +
       (dir.path / "stderr.txt").string() + "'";
   const int status = std::system(command.c_str());
-  INFO(command << "\n" << read_all(dir.path / "stderr.txt"));
+  INFO(command << "\n" << read_text(dir.path / "stderr.txt"));
   REQUIRE(status == 0);
-  return read_all(dom);
+  return read_text(dom);
 }
 
 /// The JSON text of `<pre id="ID">` in a dumped DOM (text escaped as HTML serializes it).
@@ -836,12 +795,10 @@ std::pair<std::uint32_t, std::uint32_t> png_size(const std::string& png) {
 
 #ifdef ECRLP_HAVE_CLI
 TEST_CASE("in-use and impact pages: the documents of the browser tests are the CLI's", "[html]") {
-  const auto run = [](std::vector<std::string> args) {
-    std::vector<std::string_view> views(args.begin(), args.end());
-    std::ostringstream out;
-    std::ostringstream err;
-    REQUIRE(ecrlp::cli::run(views, out, err) == 0);
-    return out.str();
+  const auto run = [](const std::vector<std::string>& args) {
+    auto r = cli_runner::run_cli(args);
+    REQUIRE(r.status == 0);
+    return std::move(r.out);
   };
   const std::vector<std::string> images = {
       "--images", (payments_dir / "images" / "page-0001.json").string(),
@@ -1114,9 +1071,9 @@ TEST_CASE("registry preview HTML with in-use references and impact, in headless 
       "--hide-scrollbars --user-data-dir='" + (dir.path / "profile").string() + "' --screenshot='" +
       png.string() + "' --window-size=1200,2400 'file://" + file.string() + "' > /dev/null 2> '" +
       (dir.path / "stderr.txt").string() + "'";
-  INFO(command << "\n" << read_all(dir.path / "stderr.txt"));
+  INFO(command << "\n" << read_text(dir.path / "stderr.txt"));
   REQUIRE(std::system(command.c_str()) == 0);
-  const std::string shot = read_all(png);
+  const std::string shot = read_text(png);
   const auto [width, height] = png_size(shot);
   CHECK(width == 1200);
   CHECK(height == 2400);

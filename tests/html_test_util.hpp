@@ -2,13 +2,20 @@
 #pragma once
 
 // Checks shared by the HTML report tests: well-formedness (a small XML tokenizer; the CLI tests
-// also run xmllint when installed), self-containedness, substring counts.
+// also run xmllint when installed), self-containedness, substring counts, table rows, and the
+// explanation lines a page must show.
 
 #include <cctype>
 #include <cstddef>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <ecrlp/explain.hpp>
+#include <ecrlp/explain_report.hpp>
+
+#include "html_util.hpp"
 
 namespace html_test {
 
@@ -95,6 +102,37 @@ inline bool self_contained(std::string_view doc) {
   const std::size_t ns = count(doc, "\"http://www.w3.org/2000/svg\"") +
                          count(doc, "\"http://www.w3.org/1999/xhtml\"");
   return all == ns && count(doc, " src=") == 0 && count(doc, "<link") == 0 && count(doc, "@import") == 0;
+}
+
+/// The rows of the first <tbody> at or after byte `from` of `html`: each from an opening tag that
+/// starts with `row_open` ("<tr>": rows without attributes only; "<tr": all) to its "</tr>"
+/// (excluded).
+inline std::vector<std::string> tbody_rows(const std::string& html, std::size_t from,
+                                           std::string_view row_open) {
+  const std::size_t body = html.find("<tbody>", from);
+  const std::size_t end = html.find("</tbody>", body);
+  std::vector<std::string> rows;
+  for (std::size_t p = html.find(row_open, body); p != std::string::npos && p < end;
+       p = html.find(row_open, p + 1)) {
+    rows.push_back(html.substr(p, html.find("</tr>", p) - p));
+  }
+  return rows;
+}
+
+/// What `ecrlp explain` writes for image `i`, one string per line (heading and digest dropped,
+/// indentation removed), each line HTML-escaped as the page must show it.
+inline std::vector<std::string> explain_lines(const ecrlp::explainer& ex, std::size_t i) {
+  std::ostringstream text;
+  const std::size_t which[] = {i};
+  ecrlp::write_explain_text(text, ex, which);
+  std::vector<std::string> lines;
+  std::istringstream in(text.str());
+  std::string line;
+  std::size_t n = 0;
+  while (std::getline(in, line)) {
+    if (n++ >= 3) lines.push_back(ecrlp::detail::html_escape(line.substr(line.find_first_not_of(' '))));
+  }
+  return lines;
 }
 
 }  // namespace html_test

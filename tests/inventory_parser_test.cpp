@@ -4,6 +4,9 @@
 #include <ecrlp/inventory_parser.hpp>
 
 #include "catch.hpp"
+#include "inventory_parser_hooks.hpp"
+#include "parser_test_util.hpp"
+#include "test_files.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -35,38 +38,15 @@ timestamp utc(int y, unsigned mo, unsigned d, int h, int mi, int s, std::int64_t
                    microseconds{us}};
 }
 
-std::string dump(const std::vector<diagnostic>& diags) {
-  std::string out;
-  for (const auto& d : diags) {
-    out += d.file + ":" + std::to_string(d.line) + ":" + std::to_string(d.column) + ": " +
-           d.pointer + ": " + std::string{ecrlp::to_string(d.level)} + "[" + d.code +
-           "]: " + d.message + "\n";
-  }
-  return out;
-}
-
-const diagnostic* find(const std::vector<diagnostic>& diags, std::string_view code,
-                       std::string_view pointer) {
-  const auto it = std::find_if(diags.begin(), diags.end(), [&](const diagnostic& d) {
-    return d.code == code && d.pointer == pointer;
-  });
-  return it == diags.end() ? nullptr : &*it;
-}
-
-std::size_t count_code(const std::vector<diagnostic>& diags, std::string_view code) {
-  return static_cast<std::size_t>(std::count_if(
-      diags.begin(), diags.end(), [&](const diagnostic& d) { return d.code == code; }));
-}
+using parser_test::count_code;
+using parser_test::dump;
+using parser_test::find;
+using test_files::read_text;
 
 ecrlp::parse_result<ecrlp::inventory> load(std::initializer_list<fs::path> names) {
   std::vector<fs::path> files;
   for (const auto& n : names) files.push_back(n.is_absolute() ? n : data_dir / n);
   return ecrlp::load_inventory(files);
-}
-
-std::string read_text(const fs::path& p) {
-  std::ifstream in{p, std::ios::binary};
-  return {std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
 }
 
 /// A one-image document with `extra` members appended to a valid ImageDetail.
@@ -92,23 +72,6 @@ std::string nested_objects(int depth) {
   s.append(static_cast<std::size_t>(depth), '}');
   return s;
 }
-
-/// A scoped temporary directory.
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    path = fs::temp_directory_path() /
-           ("ecrlp-inventory-test-" + std::to_string(::getpid()) + "-" +
-            std::to_string(steady_clock::now().time_since_epoch().count()));
-    fs::create_directories(path);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 }  // namespace
 
@@ -664,7 +627,7 @@ TEST_CASE("errors are capped per file", "[inventory_parser]") {
 }
 
 TEST_CASE("unreadable and oversized files give io codes", "[inventory_parser]") {
-  temp_dir tmp;
+  const test_files::temp_dir tmp{"ecrlp-inventory-test-"};
   SECTION("missing file") {
     const auto missing = tmp.path / "does-not-exist.json";
     const auto r = load({missing});
@@ -758,21 +721,10 @@ TEST_CASE("a large generated inventory loads completely", "[inventory_parser]") 
 }
 
 // ---------------------------------------------------------------------------------------------
-// Windowed parsing: a large page is parsed in windows of whole ImageDetails. The hooks below force
+// Windowed parsing: a large page is parsed in windows of whole ImageDetails. The hooks force
 // windows of a few bytes, so that window seams fall inside every construct of a small page; the
 // result must be exactly that of a whole parse: same diagnostics (code, level, pointer, message,
-// line, column, byte) in the same order, same images.
-
-namespace ecrlp::detail {
-[[nodiscard]] parse_result<inventory> parse_inventory_windowed(std::string_view json,
-                                                               std::string_view source_name,
-                                                               std::size_t window_bytes,
-                                                               std::size_t& windows,
-                                                               std::size_t& fallbacks);
-[[nodiscard]] parse_result<inventory> load_inventory_windowed(
-    std::span<const std::filesystem::path> files, std::size_t window_bytes, std::size_t& windows,
-    std::size_t& fallbacks);
-}  // namespace ecrlp::detail
+// line, column, byte) in the same order, same images. The hooks: lib/inventory_parser_hooks.hpp.
 
 namespace {
 

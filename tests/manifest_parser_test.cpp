@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "catch.hpp"
+#include "parser_test_util.hpp"
 
 namespace {
 
@@ -24,23 +25,8 @@ const std::string d2 = "sha256:" + std::string(64, '2');
 const std::string d3 = "sha256:" + std::string(64, '3');
 const std::string d4 = "sha256:" + std::string(64, '4');
 
-std::string dump(const std::vector<diagnostic>& diags) {
-  std::string out;
-  for (const auto& d : diags) {
-    out += d.file + ":" + std::to_string(d.line) + ":" + std::to_string(d.column) + ": " +
-           d.pointer + ": " + std::string{ecrlp::to_string(d.level)} + "[" + d.code +
-           "]: " + d.message + "\n";
-  }
-  return out;
-}
-
-const diagnostic* find(const std::vector<diagnostic>& diags, std::string_view code,
-                       std::string_view pointer) {
-  const auto it = std::find_if(diags.begin(), diags.end(), [&](const diagnostic& d) {
-    return d.code == code && d.pointer == pointer;
-  });
-  return it == diags.end() ? nullptr : &*it;
-}
+using parser_test::dump;
+using parser_test::find;
 
 /// A JSON string literal holding `text` (quotes and backslashes escaped).
 std::string literal(std::string_view text) {

@@ -37,6 +37,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using html_test::count;
+using html_test::explain_lines;
 using html_test::self_contained;
 using html_test::xml_problem;
 
@@ -56,34 +57,11 @@ ecrlp::lifecycle_policy load_policy(const std::string& path) {
   return std::move(p.value->policy);
 }
 
-/// What `ecrlp explain` writes for image `i`, one string per line (heading and digest dropped,
-/// indentation removed), each HTML-escaped as the page must show it.
-std::vector<std::string> explain_lines(const ecrlp::explainer& ex, std::size_t i) {
-  std::ostringstream text;
-  const std::size_t which[] = {i};
-  ecrlp::write_explain_text(text, ex, which);
-  std::vector<std::string> lines;
-  std::istringstream in(text.str());
-  std::string line;
-  std::size_t n = 0;
-  while (std::getline(in, line)) {
-    if (n++ >= 3) lines.push_back(ecrlp::detail::html_escape(line.substr(line.find_first_not_of(' '))));
-  }
-  return lines;
-}
-
 /// The <tr ...> elements of the table with id `id` (empty when there is no such table).
 std::vector<std::string> table_rows(const std::string& html, std::string_view id) {
   const std::size_t start = html.find("<table class=\"sortable\" id=\"" + std::string(id) + "\"");
   if (start == std::string::npos) return {};
-  const std::size_t body = html.find("<tbody>", start);
-  const std::size_t end = html.find("</tbody>", body);
-  std::vector<std::string> rows;
-  for (std::size_t p = html.find("<tr", body); p != std::string::npos && p < end;
-       p = html.find("<tr", p + 1)) {
-    rows.push_back(html.substr(p, html.find("</tr>", p) - p));
-  }
-  return rows;
+  return html_test::tbody_rows(html, start, "<tr");
 }
 
 /// The cells (<td ...>...</td>, tags included) of a row.

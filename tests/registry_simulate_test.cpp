@@ -20,8 +20,8 @@
 #include <ecrlp/simulate.hpp>
 #include <ecrlp/simulate_report.hpp>
 
-#include "app.hpp"
 #include "catch.hpp"
+#include "cli_runner.hpp"
 #include "common.hpp"
 #include "html_test_util.hpp"
 #include "html_util.hpp"
@@ -31,19 +31,7 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-struct run_output {
-  int status;
-  std::string out;
-  std::string err;
-};
-
-run_output run_cli(std::vector<std::string> args) {
-  std::vector<std::string_view> views(args.begin(), args.end());
-  std::ostringstream out;
-  std::ostringstream err;
-  const int status = ecrlp::cli::run(views, out, err);
-  return {status, out.str(), err.str()};
-}
+using cli_runner::run_cli;
 
 const std::string snapshot_dir = std::string(ECRLP_TEST_DATA) + "/registry/snapshot";
 const std::string data = std::string(ECRLP_TEST_DATA) + "/registry-cli/";

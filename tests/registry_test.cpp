@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "catch.hpp"
+#include "parser_test_util.hpp"
 
 namespace {
 
@@ -36,15 +37,7 @@ using ecrlp::repository_snapshot;
 const fs::path data_dir = fs::path{ECRLP_TEST_DATA} / "registry-lib";
 const ecrlp::timestamp now_2026_11_28{sys_days{year{2026} / November / 28}};
 
-std::string dump(const std::vector<diagnostic>& diags) {
-  std::string out;
-  for (const auto& d : diags) {
-    out += d.file + ":" + std::to_string(d.line) + ":" + std::to_string(d.column) + ": " +
-           d.pointer + ": " + std::string{ecrlp::to_string(d.level)} + "[" + d.code +
-           "]: " + d.message + "\n";
-  }
-  return out;
-}
+using parser_test::dump;
 
 std::string dump(const registry_snapshot& s) {
   std::string out;

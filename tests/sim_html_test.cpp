@@ -12,6 +12,7 @@
 #include <ecrlp/simulate_report.hpp>
 
 #include "catch.hpp"
+#include "explain_fixtures.hpp"
 #include "html_test_util.hpp"
 #include "html_util.hpp"
 
@@ -36,15 +37,7 @@ using std::chrono::days;
 
 const timestamp t0{std::chrono::sys_days{std::chrono::year{2025} / 3 / 1}};
 
-ecrlp::image make_image(const std::string& name, std::vector<std::string> tags, timestamp pushed,
-                        std::uint64_t size) {
-  ecrlp::image i;
-  i.digest = "sha256:" + name;
-  i.tags = std::move(tags);
-  i.pushed_at = pushed;
-  i.size_bytes = size;
-  return i;
-}
+using explain_fixtures::make_image;
 
 ecrlp::lifecycle_policy policy_with_odd_text() {
   ecrlp::lifecycle_policy p;

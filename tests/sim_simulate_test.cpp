@@ -8,6 +8,7 @@
 #include <ecrlp/simulate.hpp>
 
 #include "catch.hpp"
+#include "explain_fixtures.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -35,15 +36,7 @@ using std::chrono::hours;
 
 const timestamp t0{std::chrono::sys_days{std::chrono::year{2025} / 1 / 1}};
 
-image make_image(const std::string& name, std::vector<std::string> tags, timestamp pushed,
-                 std::uint64_t size = 100) {
-  image i;
-  i.digest = "sha256:" + name;
-  i.tags = std::move(tags);
-  i.pushed_at = pushed;
-  i.size_bytes = size;
-  return i;
-}
+using explain_fixtures::make_image;
 
 ecrlp::rule make_rule(std::int64_t priority, tag_status status, std::vector<std::string> prefixes,
                       count_type type, std::int64_t number,

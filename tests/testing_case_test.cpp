@@ -18,7 +18,7 @@
 #include <vector>
 
 #ifdef ECRLP_HAVE_CLI
-#  include "app.hpp"
+#  include "cli_runner.hpp"
 #endif
 
 namespace {
@@ -341,19 +341,9 @@ TEST_CASE("case file: lenient where it can be, with warnings", "[policy_case]") 
 
 namespace {
 
-struct cli_result {
-  int status;
-  std::string out;
-  std::string err;
-};
-
-cli_result run_test_command(std::vector<std::string> args) {
+cli_runner::cli_output run_test_command(std::vector<std::string> args) {
   args.insert(args.begin(), "test");
-  std::vector<std::string_view> views(args.begin(), args.end());
-  std::ostringstream out;
-  std::ostringstream err;
-  const int status = ecrlp::cli::run(views, out, err);
-  return {status, out.str(), err.str()};
+  return cli_runner::run_cli(args);
 }
 
 std::string read_file(const std::filesystem::path& p) {
