@@ -307,8 +307,12 @@ struct result {
     ++out.referrers;
     const auto& end = out.decisions[rel.chain_end[i]];
     d.owner = end.owner;
-    d.action = end.action;
-    d.applied = end.applied;
+    // Archiving moves standard images only: an ARCHIVED or ACTIVATING referrer stays put.
+    d.action = end.action == ecrlp::fate::transition &&
+                       images[i].status != ecrlp::image_status::active
+                   ? ecrlp::fate::keep
+                   : end.action;
+    d.applied = d.action == ecrlp::fate::keep ? std::nullopt : end.applied;
     if (d.action == ecrlp::fate::expire) ++out.expiring;
     if (d.action == ecrlp::fate::transition) ++out.transitioning;
   }

@@ -574,6 +574,14 @@ struct compiled_entry {
 };
 
 
+/// What a referrer does when its subject chain ends in an image with fate `f` (spec 2.2: "expired
+/// or archived within 24 hours of the deletion or archival of the subject"). A transition moves
+/// standard images only (spec 2.6), so a referrer already ARCHIVED, or ACTIVATING, stays where it
+/// is; an expiry removes it whatever its class.
+[[nodiscard]] constexpr fate cascaded_action(fate f, image_status referrer) noexcept {
+  return f == fate::transition && referrer != image_status::active ? fate::keep : f;
+}
+
 /// The images' relationships (spec 2.2 eligibility, 2.7), by input index.
 struct image_relations {
   std::vector<relation> related;          ///< empty when no image is related
@@ -834,7 +842,7 @@ struct image_relations {
     const std::size_t k = p.position_[rel.root[i]];  // the image whose fate it takes
     if (owner[k] == none) continue;
     dec.owner = policy.rules[rule_order[owner[k]]].priority;
-    dec.action = static_cast<fate>(action[k]);
+    dec.action = detail::cascaded_action(static_cast<fate>(action[k]), p.images_[i].status);
     if (dec.action == fate::keep) continue;
     ++(dec.action == fate::expire ? result.expiring : result.transitioning);
     auto& summary = result.rules[owner[k]];

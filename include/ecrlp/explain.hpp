@@ -272,7 +272,7 @@ class explainer {
       if (rel == relation::referrer) {
         out.chain_end = relations_.root[image_index];
         const image_explanation end = explain(out.chain_end);
-        out.action = end.action;
+        out.action = detail::cascaded_action(end.action, img.status);
         out.owner = end.owner;
       }
       return out;
