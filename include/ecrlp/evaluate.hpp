@@ -422,6 +422,7 @@ class prepared_inventory {
     size_.resize(n);
     meta_.resize(n);
     first_chars_.resize(n);
+    all_chars_.resize(n);
     tag_begin_.assign(n + 1, 0);
     for (std::size_t i = 0; i < n; ++i) {
       const image& img = images[i];
@@ -449,7 +450,9 @@ class prepared_inventory {
     tag_w1_.resize(total_tags);
     tag_chars_.resize(total_tags);
     for (std::size_t i = 0; i < n; ++i) {
-      std::size_t t = tag_begin_[position_[i]];
+      const std::size_t k = position_[i];
+      std::size_t t = tag_begin_[k];
+      std::uint64_t all = 0;
       for (const auto& tag : images[i].tags) {
         const auto head = detail::head_of(tag);
         std::uint64_t chars = 0;
@@ -460,8 +463,10 @@ class prepared_inventory {
         tag_w0_[t] = head.w0;
         tag_w1_[t] = head.w1;
         tag_chars_[t] = chars;
+        all |= chars;
         ++t;
       }
+      all_chars_[k] = all;
     }
   }
 
@@ -494,6 +499,7 @@ class prepared_inventory {
   detail::large_vector<std::uint64_t> size_;        // imageSizeInBytes
   detail::large_vector<unsigned char> meta_;        // class_code | has_archive_time | ...
   detail::large_vector<std::uint64_t> first_chars_; // OR of char_bit(first byte) over the tags
+  detail::large_vector<std::uint64_t> all_chars_;   // OR of char_bit over every byte of the tags
   detail::large_vector<std::size_t> tag_begin_;     // position k: [tag_begin_[k], tag_begin_[k+1])
   // Per tag, the positions' tags one after another. Tags of up to 16 bytes are entirely in
   // tag_w0_/tag_w1_, so that matching them never reads the images' own memory.
@@ -553,16 +559,19 @@ struct compiled_entry {
     if (kind == tag_list_kind::none) return false;
     if (!padded_exact) return entry_matches(kind, text, *c.string[t]);
     if (literal != 0 && c.first[t] != text.front()) return false;  // 1 byte a tag: cached
-    if ((c.w0[t] & mask.w0) != value.w0 || (c.w1[t] & mask.w1) != value.w1) return false;
-    const std::size_t size = c.size[t];
+    if ((c.w0[t] & mask.w0) != value.w0) return false;
+    // Bytes 8..15 only when the literal reaches them: the load would mostly miss the cache.
+    if (literal > 8 && (c.w1[t] & mask.w1) != value.w1) return false;
     if (literal > 16) {
-      if (size < literal || std::memcmp(c.string[t]->data() + 16, text.data() + 16,
-                                        literal - 16) != 0) {
+      if (c.size[t] < literal || std::memcmp(c.string[t]->data() + 16, text.data() + 16,
+                                             literal - 16) != 0) {
         return false;
       }
     }
-    if (whole) return !exact_length || size == literal;
+    // A prefix (or "lit*") is decided here without reading the tag's size.
+    if (whole) return !exact_length || c.size[t] == literal;
     if ((c.chars[t] & chars) != chars) return false;
+    const std::size_t size = c.size[t];
     if (size <= 16) {  // the whole tag is in the head words
       char bytes[16];
       std::memcpy(bytes, &c.w0[t], 8);
@@ -710,10 +719,12 @@ struct image_relations {
   }
   const unsigned char* const skip = excluded.empty() ? nullptr : excluded.data();
   // By position: the owning rule (index into rule_order, `none` when unowned) and the fate.
-  constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
-  detail::large_vector<std::size_t> owner(n, none);
+  // 32 bits: a policy of 2^32 - 1 rules would not fit in memory; half the bytes of size_t
+  // halve what each rule streams through.
+  constexpr std::uint32_t none = std::numeric_limits<std::uint32_t>::max();
+  detail::large_vector<std::uint32_t> owner(n, none);
   detail::large_vector<unsigned char> action(n, 0);
-  detail::large_vector<unsigned char> warned(n, 0);
+  detail::large_vector<unsigned char> warned;  // sinceImageTransitioned rules only
   std::vector<detail::compiled_entry> entries;
   const detail::compiled_entry::tag_columns columns{
       p.tag_string_.data(), p.tag_size_.data(), p.tag_first_.data(),
@@ -736,10 +747,14 @@ struct image_relations {
     }
     // An image can be identified only if, for every entry with a literal prefix, one of its tags
     // starts with that prefix's first byte: one word per image rules most images out.
+    // Likewise every literal character of every entry must occur in some tag of the image.
     std::uint64_t need_firsts = 0;
+    std::uint64_t need_chars = 0;
     for (const auto& e : entries) {
-      if (e.kind != tag_list_kind::none && e.literal != 0) {
-        need_firsts |= detail::char_bit(e.text.front());
+      if (e.kind == tag_list_kind::none) continue;
+      if (e.literal != 0) need_firsts |= detail::char_bit(e.text.front());
+      for (const char c : e.text) {
+        if (c != '*' || e.kind != tag_list_kind::pattern) need_chars |= detail::char_bit(c);
       }
     }
     const detail::age_threshold age(options.now, sel.count_number);
@@ -760,6 +775,7 @@ struct image_relations {
         case tag_status::tagged: {
           if ((m & prepared_inventory::has_tags) == 0) continue;
           if ((p.first_chars_[k] & need_firsts) != need_firsts) continue;
+          if ((p.all_chars_[k] & need_chars) != need_chars) continue;
           const std::size_t tb = p.tag_begin_[k];
           const std::size_t te = p.tag_begin_[k + 1];
           bool all = true;
@@ -791,7 +807,9 @@ struct image_relations {
         case count_type::since_image_transitioned:
           if ((m & prepared_inventory::has_archive_time) != 0) {
             marked = age.marks(p.archived_at_[k]);
-          } else if ((m & prepared_inventory::status_archived) != 0 && warned[k] == 0) {
+          } else if ((m & prepared_inventory::status_archived) != 0 &&
+                     (warned.empty() || warned[k] == 0)) {
+            if (warned.empty()) warned.assign(n, 0);
             warned[k] = 1;
             diagnostic d;
             d.level = severity::warning;
@@ -804,7 +822,7 @@ struct image_relations {
       }
       if (marked) ++summary.marked;
       if (owner[k] != none) continue;
-      owner[k] = ro;
+      owner[k] = static_cast<std::uint32_t>(ro);
       ++summary.owned;
       summary.owned_bytes += p.size_[k];
       if (marked) {
