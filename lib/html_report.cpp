@@ -343,6 +343,53 @@ std::string changed_images_table(const diff_document& doc, const evaluation_opti
   return out;
 }
 
+std::string affected_images_table(std::string_view id, std::span<const image> images,
+                                  const evaluation_result& result, const explainer& ex,
+                                  std::span<const in_use_match> matches,
+                                  std::span<const in_use_ref> refs, const std::vector<bool>& in_use,
+                                  std::size_t max_rows) {
+  std::string out;
+  auto it = std::back_inserter(out);
+  fmt::format_to(it,
+                 "<table class=\"sortable\" id=\"{}\"><thead><tr><th>Pushed</th><th>Action</th>"
+                 "<th class=\"n\">Rule</th><th class=\"n\">Size</th><th>Digest</th><th>Tags</th>"
+                 "</tr></thead><tbody>\n",
+                 html_escape(id));
+  std::size_t listed = 0;
+  for (const std::size_t i : result.order) {
+    const auto& d = result.decisions[i];
+    if (d.action == fate::keep) continue;
+    if (max_rows != 0 && listed == max_rows) break;
+    ++listed;
+    const image& img = images[i];
+    std::string why = join_lines(detail::explanation_lines(ex, i), 0, "");
+    if (!why.empty()) why.erase(0, 1);  // the first line's newline
+    const std::string_view action = d.action == fate::expire ? "EXPIRE" : "TRANSITION";
+    if (i < in_use.size() && in_use[i]) {
+      if (i < matches.size()) {
+        for (const auto& g : detail::reference_groups(refs, matches[i].refs, 10)) {
+          why += "\nin use as " + g;
+        }
+        for (const std::size_t t : matches[i].through) {
+          if (t < images.size()) why += "\nin use through index " + images[t].digest;
+        }
+      }
+      fmt::format_to(it,
+                     "<tr class=\"in-use\" style=\"background:#fdf0ef\">{}<td data-v=\"{}\">{} "
+                     "<strong style=\"color:{}\">IN USE</strong></td><td class=\"n\">{}</td>{}{}{}</tr>\n",
+                     pushed_cell(img), action, action, in_use_color,
+                     d.owner ? std::to_string(*d.owner) : std::string(), size_cell(img),
+                     detail::explained_digest_cell(img.digest, why), tags_cell(img));
+      continue;
+    }
+    fmt::format_to(it, "<tr>{}<td>{}</td><td class=\"n\">{}</td>{}{}{}</tr>\n", pushed_cell(img),
+                   action, d.owner ? std::to_string(*d.owner) : std::string(), size_cell(img),
+                   detail::explained_digest_cell(img.digest, why), tags_cell(img));
+  }
+  out += "</tbody></table>\n";
+  return out;
+}
+
 }  // namespace detail
 
 std::string render_preview_html(const preview_document& doc, std::size_t max_rows) {
@@ -393,44 +440,10 @@ std::string render_preview_html(const preview_document& doc, std::size_t max_row
   const std::size_t affected = totals.expired.images + totals.transitioned.images;
   out += "<h2>Affected images</h2>\n";
   out += detail::listed_rows_note(max_rows, affected, "affected images");
-  out += "<table class=\"sortable\" id=\"images\"><thead><tr><th>Pushed</th><th>Action</th>"
-         "<th class=\"n\">Rule</th><th class=\"n\">Size</th><th>Digest</th><th>Tags</th></tr></thead><tbody>\n";
   const explainer ex(doc.policy, doc.images, doc.now);
-  std::size_t listed = 0;
-  for (const std::size_t i : doc.result.order) {
-    const auto& d = doc.result.decisions[i];
-    if (d.action == fate::keep) continue;
-    if (max_rows != 0 && listed == max_rows) break;
-    ++listed;
-    const image& img = doc.images[i];
-    std::string why = join_lines(detail::explanation_lines(ex, i), 0, "");
-    if (!why.empty()) why.erase(0, 1);  // the first line's newline
-    const std::string_view action = d.action == fate::expire ? "EXPIRE" : "TRANSITION";
-    if (with_in_use && in_use[i]) {
-      const auto matches = detail::view_of(doc.in_use);
-      if (i < matches.size()) {
-        for (const auto& g : detail::reference_groups(detail::view_of(doc.in_use_refs), matches[i].refs, 10)) {
-          why += "\nin use as " + g;
-        }
-        for (const std::size_t t : matches[i].through) {
-          if (t < doc.images.size()) why += "\nin use through index " + doc.images[t].digest;
-        }
-      }
-      fmt::format_to(it,
-                     "<tr class=\"in-use\" style=\"background:#fdf0ef\">{}<td data-v=\"{}\">{} "
-                     "<strong style=\"color:{}\">IN USE</strong></td><td class=\"n\">{}</td>{}{}{}</tr>\n",
-                     pushed_cell(img), action, action, in_use_color,
-                     d.owner ? std::to_string(*d.owner) : std::string(), size_cell(img),
-                     detail::explained_digest_cell(img.digest, why), tags_cell(img));
-      continue;
-    }
-    fmt::format_to(it, "<tr>{}<td>{}</td><td class=\"n\">{}</td>{}{}{}</tr>\n", pushed_cell(img),
-                   action, d.owner ? std::to_string(*d.owner) : std::string(),
-                   size_cell(img),
-                   detail::explained_digest_cell(img.digest, why),
-                   tags_cell(img));
-  }
-  out += "</tbody></table>\n";
+  out += detail::affected_images_table("images", doc.images, doc.result, ex,
+                                       detail::view_of(doc.in_use),
+                                       detail::view_of(doc.in_use_refs), in_use, max_rows);
   out += detail::html_page_end();
   return out;
 }

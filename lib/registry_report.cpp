@@ -5,6 +5,9 @@
 
 #include <ecrlp/registry_report.hpp>
 
+#include <ecrlp/explain.hpp>
+#include <ecrlp/html_report.hpp>
+
 #include <ecrlp/report.hpp>
 #include <ecrlp/version.hpp>
 
@@ -478,6 +481,60 @@ std::string render_registry_csv(const registry_document& doc) {
   return out;
 }
 
+namespace {
+
+/// The affected images of every evaluated repository, each with its explanation: one section and
+/// one sortable table (`images-K`, K the repository's place in the snapshot) per repository with
+/// any, at most doc.max_rows rows over the page.
+std::string affected_sections(const registry_document& doc) {
+  std::size_t affected = 0;
+  for (const auto& o : doc.outcomes) {
+    if (o.result != nullptr) affected += o.result->expiring + o.result->transitioning;
+  }
+  std::string out = "<h2>Affected images</h2>\n";
+  if (doc.max_rows != 0 && doc.max_rows < affected) {
+    fmt::format_to(std::back_inserter(out),
+                   "<p class=\"muted\" id=\"rows-note\">The first {} of {} affected images are "
+                   "listed (repositories in name order, each oldest first), each with its "
+                   "explanation; sorting reorders the listed rows only.</p>\n",
+                   group_digits(doc.max_rows), group_digits(affected));
+  } else {
+    fmt::format_to(std::back_inserter(out),
+                   "<p class=\"muted\" id=\"rows-note\">All {} affected images are listed, each "
+                   "with its explanation (click a digest).</p>\n",
+                   group_digits(affected));
+  }
+  if (affected == 0) return out;
+  const lifecycle_policy no_policy;
+  std::size_t left = doc.max_rows == 0 ? affected : doc.max_rows;
+  for (std::size_t k = 0; k < doc.outcomes.size() && left != 0; ++k) {
+    const auto& o = doc.outcomes[k];
+    const auto& rr = doc.result.repositories[k];
+    if (o.result == nullptr || !rr.evaluated) continue;
+    const std::size_t here = o.result->expiring + o.result->transitioning;
+    if (here == 0) continue;
+    const repository_snapshot& repo = doc.snapshot.repositories[k];
+    const lifecycle_policy& policy =
+        doc.policy_override != nullptr ? *doc.policy_override
+                                       : (repo.policy ? repo.policy->policy : no_policy);
+    const explainer ex(policy, o.images,
+                       {.now = doc.now,
+                        .indexes = repo.images.indexes,
+                        .independent_images = doc.independent_images});
+    const std::size_t listed = std::min(here, left);
+    fmt::format_to(std::back_inserter(out), "<h3 id=\"repo-{}\">{}: {} of {} affected image{}</h3>\n",
+                   k, detail::html_escape(o.name), group_digits(listed), group_digits(here),
+                   here == 1 ? "" : "s");
+    const std::vector<bool> in_use = detail::in_use_flags(o.images.size(), o.matches, o.violations);
+    out += detail::affected_images_table("images-" + std::to_string(k), o.images, *o.result, ex,
+                                         o.matches, doc.in_use.refs, in_use, listed);
+    left -= listed;
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string render_registry_html(const registry_document& doc) {
   using detail::html_escape;
   std::string out = detail::html_page_start("Registry preview of " + doc.snapshot.directory.string());
@@ -611,6 +668,7 @@ std::string render_registry_html(const registry_document& doc) {
        {"low", "#8a9bb0", {}},
        {"informational", "#b8c4d6", {}},
        {"undefined", "#dde3ec", {}}});
+  out += affected_sections(doc);
   out += detail::html_page_end();
   return out;
 }

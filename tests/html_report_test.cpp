@@ -1042,13 +1042,47 @@ TEST_CASE("registry preview HTML with in-use references and impact, in headless 
   CHECK(total_text.ends_with(" Archive minimum charge committed: " + dollars_text(t.archive_minimum_charge()) + "."));
   check_findings_chart(chart(probe, "findings"), {before, after});
   check_charts_drawn(probe, {"repository-bytes", "findings"});
-  CHECK(probe.at("details").empty());  // this page has no <details>
-  CHECK(page_dom.find("<details") == std::string::npos);
+  // The affected images of each repository, in snapshot order, each oldest first: one <details>
+  // per row, closed, opened by a click, closed by the next; in-use rows are exactly the violations.
+  std::vector<std::string> affected;
+  std::vector<std::string> violating;
+  std::vector<std::string> image_tables;
+  for (std::size_t k = 0; k < p.outcomes.size(); ++k) {
+    const auto& o = p.outcomes[k];
+    if (o.result == nullptr) continue;
+    bool any = false;
+    for (const std::size_t i : o.result->order) {
+      if (o.result->decisions[i].action == ecrlp::fate::keep) continue;
+      affected.push_back(o.images[i].digest);
+      any = true;
+    }
+    for (const auto& v : o.violations) violating.push_back(o.images[v.image_index].digest);
+    if (any) image_tables.push_back("images-" + std::to_string(k));
+  }
+  REQUIRE(affected.size() == t.expired.images + t.transitioned.images);
+  const auto& details = probe.at("details");
+  REQUIRE(details.size() == affected.size());
+  std::vector<std::string> in_use_rows;
+  for (std::size_t k = 0; k < details.size(); ++k) {
+    const auto& d = details[k];
+    INFO(d.dump());
+    CHECK(d.at("text").get<std::string>().starts_with(affected[k] + "\n"));
+    CHECK_FALSE(d.at("open").get<bool>());
+    CHECK(d.at("openAfterClick").get<bool>());
+    CHECK(d.at("visibleOpen").get<bool>());
+    CHECK_FALSE(d.at("openAfterSecondClick").get<bool>());
+    if (d.at("row") == "in-use") in_use_rows.push_back(affected[k]);
+  }
+  std::sort(in_use_rows.begin(), in_use_rows.end());
+  std::sort(violating.begin(), violating.end());
+  CHECK(in_use_rows == violating);
 
-  // The self-test: both tables sort ascending then descending; the repositories' costs are their
+  // The self-test: every table sorts ascending then descending; the repositories' costs are their
   // compute_impact() figures (skipped repositories 0).
   const auto report = selftest_report(browser_dom(chromium, dir, p.html, "#ecrlp-selftest"));
-  check_sorting(report, {"in-use-violations", "repositories"}, std::string::npos, {});
+  std::vector<std::string> sortable = {"in-use-violations", "repositories"};
+  sortable.insert(sortable.end(), image_tables.begin(), image_tables.end());
+  check_sorting(report, sortable, std::string::npos, {});
   REQUIRE(selftest_columns(report, "repositories").size() == 11);
   std::vector<std::int64_t> cost_before;
   std::vector<std::int64_t> cost_after;

@@ -8,11 +8,15 @@
 
 #include <array>
 #include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <ecrlp/diff.hpp>
 #include <ecrlp/evaluate.hpp>
+#include <ecrlp/explain.hpp>
+#include <ecrlp/in_use.hpp>
 
 #include <ecrlp/explain_report.hpp>
 #include <ecrlp/report.hpp>
@@ -65,6 +69,19 @@ namespace detail {
 [[nodiscard]] std::string changed_images_table(const diff_document& doc,
                                                const evaluation_options& explain_options,
                                                std::size_t listed, std::string_view id);
+
+/// The sortable table (id `id`) of the images `result` expires or transitions, oldest first, at
+/// most `max_rows` of them (0 = all): push time, action (marked IN USE when `in_use[i]`), rule,
+/// size, digest and tags. Each digest unfolds to what `ecrlp explain` says of the image (`ex`,
+/// made over the same images), followed by the in-use references that hold it (`matches`, one
+/// per image or empty, indexing `refs`). Shared by the preview and registry preview pages.
+[[nodiscard]] std::string affected_images_table(std::string_view id, std::span<const image> images,
+                                                const evaluation_result& result,
+                                                const explainer& ex,
+                                                std::span<const in_use_match> matches,
+                                                std::span<const in_use_ref> refs,
+                                                const std::vector<bool>& in_use,
+                                                std::size_t max_rows);
 
 }  // namespace detail
 

@@ -78,6 +78,13 @@ struct registry_document {
   timestamp now;
   std::string_view override_policy;         ///< the `--policy` file, or "" (own policies)
   in_use_view in_use;
+  // For the HTML page's explanations (left at their defaults, the other formats do not use them).
+  /// The policy `override_policy` names, as evaluated (nullptr: each repository's own).
+  const lifecycle_policy* policy_override = nullptr;
+  /// registry_options::independent_images of the evaluation.
+  bool independent_images = false;
+  /// HTML: affected images listed over all repositories, each with its explanation (0 = all).
+  std::size_t max_rows = 1000;
 };
 
 /// For a person: in-use violations first (with `--in-use`), then one line per repository (policy,
@@ -100,7 +107,9 @@ struct registry_document {
 
 /// One self-contained HTML page (no network, no external file): in-use violations first, bytes per
 /// repository as stacked bars (kept, archived, freed), a sortable table of the repositories, the
-/// total impact and the findings before and after by severity.
+/// total impact and the findings before and after by severity, then per repository the sortable
+/// table of its affected images, each digest unfolding to its explanation (at most
+/// `doc.max_rows` rows over the whole page, repositories in name order, oldest first).
 [[nodiscard]] std::string render_registry_html(const registry_document& doc);
 
 }  // namespace ecrlp

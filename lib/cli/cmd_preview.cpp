@@ -52,9 +52,11 @@ Options:
                              "ecrlpReport" object with per-rule and before/after totals.
                        csv: one row per image with its fate.
                        html: one self-contained page with before/after and per-rule charts and
-                             a sortable table of the affected images; with --registry, the
-                             repositories, their bytes and the total impact.
-  --max-rows N         table only: list at most N affected images (default 50; 0 = all).
+                             a sortable table of the affected images, each unfolding to its
+                             explanation; with --registry, the repositories, their bytes, the
+                             total impact and each repository's affected images.
+  --max-rows N         list at most N affected images (table: default 50; html: default 1000,
+                       over the whole page; 0 = all).
   -h, --help           Show this help.
 
 Exit status: 0 success, 1 invalid policy or inventory (or a repository of the snapshot with
@@ -62,8 +64,8 @@ errors), 2 usage error, 3 unreadable file, 4 an in-use image would be removed (-
 )";
 
 int preview_registry(const command_line& cl, const std::optional<std::string>& format,
-                     timestamp now, const storage_prices& prices, std::ostream& out,
-                     std::ostream& err) {
+                     timestamp now, const storage_prices& prices, std::size_t html_max_rows,
+                     std::ostream& out, std::ostream& err) {
   int status = exit_ok;
   const auto run = load_registry_run(cl, "preview", err, status);
   if (!run) return status;
@@ -104,9 +106,16 @@ int preview_registry(const command_line& cl, const std::optional<std::string>& f
   const auto unmatched = coverage.unmatched();
   if (in_use.given) warn_unmatched(err, "preview", in_use.refs, unmatched);
 
-  const registry_document doc{snap, res, outcomes, total, now,
+  const registry_document doc{snap,
+                              res,
+                              outcomes,
+                              total,
+                              now,
                               policy_path ? std::string_view(*policy_path) : std::string_view{},
-                              in_use_view{in_use.given, in_use.refs, unmatched}};
+                              in_use_view{in_use.given, in_use.refs, unmatched},
+                              run->override(),
+                              run->input.independent_images,
+                              html_max_rows};
   if (!format || *format == "table") {
     out << render_registry_table(doc);
   } else if (*format == "json") {
@@ -162,7 +171,8 @@ int cmd_preview(std::span<const std::string_view> args, std::ostream& out, std::
   if (!prices) return exit_usage;
   const auto now = now_option(cl, "preview", err);
   if (!now) return exit_usage;
-  if (registry) return preview_registry(cl, format, *now, *prices, out, err);
+  const std::size_t html_max_rows = cl.has("max-rows") ? *max_rows : html_default_max_rows;
+  if (registry) return preview_registry(cl, format, *now, *prices, html_max_rows, out, err);
 
   int status = exit_ok;
   const auto policy = load_policy_reporting(*policy_path, err, status);
@@ -206,7 +216,7 @@ int cmd_preview(std::span<const std::string_view> args, std::ostream& out, std::
   } else if (*format == "json") {
     write_preview_json(out, doc);
   } else if (*format == "html") {
-    out << render_preview_html(doc);
+    out << render_preview_html(doc, html_max_rows);
   } else {
     out << render_preview_csv(doc);
   }
