@@ -440,7 +440,10 @@ std::string render_preview_html(const preview_document& doc, std::size_t max_row
   const std::size_t affected = totals.expired.images + totals.transitioned.images;
   out += "<h2>Affected images</h2>\n";
   out += detail::listed_rows_note(max_rows, affected, "affected images");
-  const explainer ex(doc.policy, doc.images, doc.now);
+  const explainer ex(doc.policy, doc.images,
+                     {.now = doc.now,
+                      .indexes = doc.indexes,
+                      .independent_images = doc.independent_images});
   out += detail::affected_images_table("images", doc.images, doc.result, ex,
                                        detail::view_of(doc.in_use),
                                        detail::view_of(doc.in_use_refs), in_use, max_rows);

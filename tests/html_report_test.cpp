@@ -74,6 +74,51 @@ std::vector<std::string> table_rows(const std::string& html, std::string_view id
 
 }  // namespace
 
+TEST_CASE("preview HTML: explanations are made with the evaluation's index manifests", "[html]") {
+  // An index guards its child: with the manifests the child is not ranked, so the index is the
+  // 2nd newest image and the oldest one the 3rd; without them the oldest would be 4th. The page
+  // must explain the fate the evaluation gave, with the same options.
+  std::vector<ecrlp::image> images(4);
+  const char* digests[] = {"sha256:old", "sha256:child", "sha256:index", "sha256:new"};
+  for (std::size_t i = 0; i < images.size(); ++i) {
+    images[i].digest = digests[i];
+    images[i].pushed_at = now - std::chrono::hours{24 * (40 - static_cast<int>(i))};
+    images[i].size_bytes = 1000;
+  }
+  images[2].manifest = ecrlp::manifest_kind::index;
+  const std::vector<ecrlp::index_manifest> indexes{{"sha256:index", {"sha256:child"}}};
+  ecrlp::lifecycle_policy policy;
+  auto& r = policy.rules.emplace_back();
+  r.priority = 1;
+  r.selection.status = ecrlp::tag_status::any;
+  r.selection.type = ecrlp::count_type::image_count_more_than;
+  r.selection.count_number = 2;
+  for (const bool independent : {false, true}) {
+    const ecrlp::evaluation_options options{
+        .now = now, .indexes = indexes, .independent_images = independent};
+    const auto result = ecrlp::evaluate(policy, images, options);
+    ecrlp::preview_document doc{policy, "", images, result, now, "", ""};
+    doc.indexes = indexes;
+    doc.independent_images = independent;
+    const std::string html = ecrlp::render_preview_html(doc);
+    const ecrlp::explainer ex(policy, images, options);
+    REQUIRE(ex.explain(0).action == result.decisions[0].action);
+    const auto rows = table_rows(html, "images");
+    REQUIRE(rows.size() == (independent ? 2U : 1U));  // the oldest; and the child when on its own
+    std::size_t at = 0;
+    for (const auto& line : explain_lines(ex, 0)) {
+      const std::size_t found = rows[0].find(line, at);
+      CHECK(found != std::string::npos);
+      if (found != std::string::npos) at = found + line.size();
+    }
+    // Made without the options, the oldest image's rank would read differently.
+    if (!independent) {
+      const ecrlp::explainer plain(policy, images, {.now = now, .independent_images = true});
+      CHECK(explain_lines(plain, 0) != explain_lines(ex, 0));
+    }
+  }
+}
+
 TEST_CASE("preview HTML: each affected image expands to its explanation", "[html]") {
   const auto policy = load("policy.json");
   const auto images = load_images();

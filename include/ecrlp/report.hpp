@@ -106,6 +106,11 @@ struct preview_document {
   /// and after at the prices it carries, archive minimum charge, findings before and after
   /// (table, JSON `ecrlpReport.impact`, HTML; not CSV).
   const ecrlp::impact* impact = nullptr;
+  /// The index manifests and `independent_images` the evaluation was made with
+  /// (evaluation_options): the HTML page's explanations are made with the same, so that they
+  /// tell the fate `result` gives.
+  std::span<const index_manifest> indexes = {};
+  bool independent_images = false;
 
   /// True when an in-use list was given (`in_use` or `violations` set).
   [[nodiscard]] bool has_in_use() const noexcept { return in_use != nullptr || violations != nullptr; }

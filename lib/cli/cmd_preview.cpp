@@ -205,6 +205,8 @@ int cmd_preview(std::span<const std::string_view> args, std::ostream& out, std::
   preview_document doc{policy->policy, policy->text,           images,
                        result,         *now,                   policy->repository_name,
                        policy->registry_id};
+  doc.indexes = inv.indexes;
+  doc.independent_images = input->independent_images;
   if (in_use->given) {
     doc.in_use_refs = &in_use->refs;
     doc.in_use = &outcome.matches;
