@@ -1270,11 +1270,11 @@ TEST_CASE("spec audit: one violation added to a random valid policy is always re
             std::swap(x.priority, copy.priority);
           }
         }
+        const std::string list(ecrlp::to_string(sel.list_kind));  // before push_back moves `sel`
         p.rules.push_back(copy);
         what = "duplicate tag set";
-        pointers = {pointer + "/selection/" + std::string(ecrlp::to_string(sel.list_kind)),
-                    "/rules/" + std::to_string(copy.source_index) + "/selection/" +
-                        std::string(ecrlp::to_string(sel.list_kind))};
+        pointers = {pointer + "/selection/" + list,
+                    "/rules/" + std::to_string(copy.source_index) + "/selection/" + list};
         break;
       }
     }
