@@ -198,13 +198,11 @@ std::string in_use_panel(const preview_document& doc, const std::vector<bool>& i
             html_escape(doc.images[t].digest) + "</code>";
     }
     fmt::format_to(it,
-                   "<tr><td>{}{}</td><td class=\"n\">{}</td><td data-v=\"{}\"><code title=\"{}\">"
-                   "{}{}</code></td>{}{}{}<td style=\"word-break:break-all\">{}</td></tr>\n",
+                   "<tr><td>{}{}</td><td class=\"n\">{}</td>{}{}{}{}"
+                   "<td style=\"word-break:break-all\">{}</td></tr>\n",
                    v.action == fate::transition ? "TRANSITION" : "EXPIRE",
                    v.related == relation::referrer ? " (with its subject)" : "", v.rule_priority,
-                   html_escape(img.digest), html_escape(img.digest),
-                   html_escape(std::string_view(img.digest).substr(0, 19)),
-                   img.digest.size() > 19 ? "\u2026" : "", tags_cell(img), pushed_cell(img),
+                   detail::short_digest_cell(img.digest), tags_cell(img), pushed_cell(img),
                    size_cell(img), as);
   }
   out += "</tbody></table>\n</div>\n";
@@ -362,8 +360,7 @@ std::string affected_images_table(std::string_view id, std::span<const image> im
     if (max_rows != 0 && listed == max_rows) break;
     ++listed;
     const image& img = images[i];
-    std::string why = join_lines(detail::explanation_lines(ex, i), 0, "");
-    if (!why.empty()) why.erase(0, 1);  // the first line's newline
+    std::string why = detail::explanation_text(ex, i);
     const std::string_view action = d.action == fate::expire ? "EXPIRE" : "TRANSITION";
     if (i < in_use.size() && in_use[i]) {
       if (i < matches.size()) {

@@ -349,12 +349,22 @@ struct bar_row {
   return out;
 }
 
+/// A table cell showing `digest` shortened to its first 19 characters ("sha256:" and 12 hex
+/// digits, then an ellipsis), the whole digest as its tooltip and sort key.
+inline constexpr std::size_t short_digest_chars = 19;
+
+[[nodiscard]] inline std::string short_digest_cell(std::string_view digest) {
+  constexpr std::size_t shown = short_digest_chars;
+  return fmt::format("<td data-v=\"{0}\"><code title=\"{0}\">{1}{2}</code></td>", html_escape(digest),
+                     html_escape(digest.substr(0, shown)), digest.size() > shown ? "\u2026" : "");
+}
+
 /// A table cell showing `digest` (its first 19 characters, "sha256:" and 12 hex digits) that
 /// expands (a <details> element) to the full digest and `explanation` (text, escaped here). The
 /// cell sorts by the full digest.
 [[nodiscard]] inline std::string explained_digest_cell(std::string_view digest,
                                                        std::string_view explanation) {
-  constexpr std::size_t shown = 19;
+  constexpr std::size_t shown = short_digest_chars;
   return fmt::format(
       "<td data-v=\"{0}\"><details><summary><code>{1}{2}</code></summary><pre class=\"why\">{0}\n{3}"
       "</pre></details></td>",

@@ -573,14 +573,11 @@ std::string render_registry_html(const registry_document& doc) {
             as += (as.empty() ? "" : "<br />") + html_escape(g);
           }
           fmt::format_to(it,
-                         "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td data-v=\"{}\">"
-                         "<code title=\"{}\">{}{}</code></td><td>{}</td>"
+                         "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td>{}<td>{}</td>"
                          "<td style=\"word-break:break-all\">{}</td></tr>\n",
                          html_escape(o.name), html_escape(detail::violation_action_text(v)),
-                         v.rule_priority, html_escape(img.digest), html_escape(img.digest),
-                         html_escape(std::string_view(img.digest).substr(0, 19)),
-                         img.digest.size() > 19 ? "\u2026" : "", html_escape(join(img.tags, ", ")),
-                         as);
+                         v.rule_priority, detail::short_digest_cell(img.digest),
+                         html_escape(join(img.tags, ", ")), as);
         }
       }
       out += "</tbody></table>\n</div>\n";
