@@ -339,6 +339,43 @@ TEST_CASE("optimised evaluate equals the straightforward one, one-shot and prepa
   CHECK(acted > 2000);
 }
 
+TEST_CASE("optimised evaluate equals the straightforward one on repositories of many words",
+          "[perf][evaluate]") {
+  // Up to 1,500 images: the prepared bit planes span many 64-image words, so count limits cut
+  // inside a word after several full ones and age limits end at any bit of any word.
+  std::size_t failures = 0;
+  std::size_t acted = 0;
+  for (std::uint64_t seed = 0x6b17'0000ULL; seed < 0x6b17'0000ULL + 60; ++seed) {
+    generator g(seed);
+    const auto images = g.images(64 + g.pick(1'500));
+    const auto policy = g.policy();
+    const auto want = baseline_evaluate(policy, images, now);
+    const auto got = ecrlp::evaluate(policy, images, {.now = now});
+    const std::string d = differences(got, want);
+    if (!d.empty() && ++failures <= 3) FAIL_CHECK("seed " << seed << "\n" << d);
+    acted += want.expiring + want.transitioning;
+  }
+  CHECK(failures == 0);
+  CHECK(acted > 5000);
+}
+
+TEST_CASE("transpose_bits moves bit j of row i to bit i of row j", "[perf][evaluate]") {
+  std::mt19937_64 rng(0x7a5e);
+  for (int round = 0; round < 20; ++round) {
+    std::uint64_t a[64];
+    for (auto& w : a) w = round == 0 ? 0 : rng() & rng();  // sparse and dense rows
+    if (round == 1) a[5] = ~std::uint64_t{0};
+    std::uint64_t t[64];
+    std::copy(std::begin(a), std::end(a), std::begin(t));
+    ecrlp::detail::transpose_bits(t);
+    std::size_t wrong = 0;
+    for (unsigned i = 0; i < 64; ++i) {
+      for (unsigned j = 0; j < 64; ++j) wrong += ((a[i] >> j) & 1U) != ((t[j] >> i) & 1U);
+    }
+    CHECK(wrong == 0);
+  }
+}
+
 TEST_CASE("prepared_inventory exposes the age order and the images", "[perf][evaluate]") {
   generator g(7);
   const auto images = g.images(50);
