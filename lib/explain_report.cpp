@@ -413,7 +413,12 @@ void write_text(std::ostream& out, const explainer& ex, std::span<const std::siz
       if (k >= in_use->refs.size()) continue;
       const auto& r = in_use->refs[k];
       as += as.empty() ? "" : ", ";
-      as += r.text + " (" + r.source + (r.line != 0 ? ":" + std::to_string(r.line) : "") + ")";
+      as += r.text + " (" + r.source;
+      if (r.line != 0) {  // two appends: ":" + std::to_string() trips GCC 12's -Wrestrict at -O3
+        as += ':';
+        as += std::to_string(r.line);
+      }
+      as += ')';
     }
     for (const std::size_t t : in_use->matches[i].through) {
       as += as.empty() ? "" : ", ";

@@ -52,7 +52,10 @@ std::string short_digest(const std::string& d) { return d.size() > 19 ? d.substr
 /// "payments:v1 (running.txt:3)".
 std::string ref_label(const in_use_ref& r) {
   std::string out = r.text + " (" + r.source;
-  if (r.line != 0) out += ":" + std::to_string(r.line);
+  if (r.line != 0) {  // two appends: ":" + std::to_string() trips GCC 12's -Wrestrict at -O3
+    out += ':';
+    out += std::to_string(r.line);
+  }
   if (!r.pointer.empty()) out += " " + r.pointer;
   return out + ")";
 }
@@ -255,7 +258,10 @@ std::string render_in_use_table(std::span<const repository_outcome> outcomes,
         as += as.empty() ? "" : " ";
         as += "via index";
         for (const std::size_t t : v.through) {
-          if (t < o.images.size()) as += " " + short_digest(o.images[t].digest);
+          if (t < o.images.size()) {
+            as += ' ';
+            as += short_digest(o.images[t].digest);
+          }
         }
       }
       std::string rule = std::to_string(v.rule_priority);
