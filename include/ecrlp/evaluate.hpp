@@ -371,7 +371,8 @@ struct signature_plane {
   static constexpr std::size_t bigrams = 64;
   static constexpr std::size_t count = 64 + 256;
 };
-static_assert(signature_plane::bigrams == 64 && signature_plane::count == 64 + 256,
+static_assert(signature_plane::firsts == 0 && signature_plane::bigrams == 64 &&
+                  signature_plane::count == 64 + 256,
               "prepared_inventory fills the words of a signature_row one by one");
 
 /// One image's signature: bit p of the row is its bit in plane p. Zero it with `{}`.
@@ -537,7 +538,7 @@ class prepared_inventory {
         const auto* bytes = reinterpret_cast<const unsigned char*>(tag.data());
         const std::size_t size = tag.size();
         std::uint64_t chars = 0;
-        for (std::size_t b = 0; b < size; ++b) chars |= std::uint64_t{1} << detail::char_bit_numbers[bytes[b]];
+        for (std::size_t b = 0; b < size; ++b) chars |= detail::char_bit(tag[b]);
         for (std::size_t b = 1; b < size; ++b) {
           const unsigned h = detail::bigram_hash(bytes[b - 1], bytes[b]);
           pairs[h / 64] |= std::uint64_t{1} << (h % 64);
@@ -551,8 +552,10 @@ class prepared_inventory {
         ++t;
       }
       detail::signature_row& row = rows[k];
-      row.words[0] = firsts;
-      for (std::size_t w = 0; w < 4; ++w) row.words[1 + w] = pairs[w];
+      row.words[detail::signature_plane::firsts / 64] = firsts;
+      for (std::size_t w = 0; w < 4; ++w) {
+        row.words[detail::signature_plane::bigrams / 64 + w] = pairs[w];
+      }
     }
     // Bit planes by position: 64 images a word, so that a rule tests 64 images with one AND.
     words_ = (n + 63) / 64;
@@ -878,7 +881,10 @@ struct image_relations {
     detail::signature_row need{};
     for (const auto& e : entries) {
       if (e.kind == tag_list_kind::none) continue;
-      if (e.literal != 0) need.words[0] |= detail::char_bit(e.text.front());
+      if (e.literal != 0) {
+        need.set(detail::signature_plane::firsts +
+                 detail::char_bit_numbers[static_cast<unsigned char>(e.text.front())]);
+      }
       const bool pattern = e.kind == tag_list_kind::pattern;
       for (std::size_t b = 0; b < e.text.size(); ++b) {
         const char c = e.text[b];
