@@ -19,7 +19,7 @@
 
 #include "inventory_parser_hooks.hpp"  // the test and benchmark hooks defined here
 
-#include <ecrlp/evaluate.hpp>  // detail::advise_huge_pages
+#include <ecrlp/evaluate.hpp>  // detail::advise_huge_pages, detail::prefetch
 
 #include <simdjson.h>
 
@@ -650,10 +650,14 @@ class digest_table {
   /// Inserts images[index]; returns the index of an earlier image with the same digest, or
   /// `index` itself when the digest is new.
   std::uint32_t insert(const std::vector<image>& images, std::uint32_t index) {
+    return insert(images, index, hash(images[index].digest));
+  }
+
+  /// insert() for a digest whose hash() is known.
+  std::uint32_t insert(const std::vector<image>& images, std::uint32_t index, std::size_t h) {
     if ((count_ + 1) * 2 > slots_.size())
       grow(images, std::max<std::size_t>(64, slots_.size() * 2));
     const std::string_view digest = images[index].digest;
-    const std::size_t h = std::hash<std::string_view>{}(digest);
     const auto tag = static_cast<std::uint32_t>(h >> 32);
     const std::size_t mask = slots_.size() - 1;
     for (std::size_t i = h & mask;; i = (i + 1) & mask) {
@@ -666,6 +670,17 @@ class digest_table {
       if (s.tag == tag && images[s.index_plus_one - 1].digest == digest)
         return s.index_plus_one - 1;
     }
+  }
+
+  [[nodiscard]] static std::size_t hash(std::string_view digest) noexcept {
+    return std::hash<std::string_view>{}(digest);
+  }
+
+  /// Starts loading the slot where a digest of hash `h` is looked up first. The table is larger
+  /// than the caches at 100k images and up, so a lookup costs a miss to memory; the parser issues
+  /// this as soon as it reads an imageDigest and inserts once the rest of the image is read.
+  void prefetch(std::size_t h) const noexcept {
+    if (!slots_.empty()) detail::prefetch(&slots_[h & (slots_.size() - 1)]);
   }
 
   /// Forgets every index and inserts those of `images` again (after images were removed).
@@ -1073,6 +1088,7 @@ class page_parser {
     const char* at = nullptr;
     image img;
     const char* digest_at = nullptr;
+    std::size_t digest_hash = 0;  ///< digest_table::hash of img.digest, once digest_at is set
     bool has_digest = false;
     bool has_pushed_at = false;
     bool invalid = false;
@@ -1461,6 +1477,8 @@ flow page_parser::read_digest(image_ctx& c, od::value& v, od::json_type t) {
   }
   c.img.digest.assign(s);
   c.digest_at = at;
+  c.digest_hash = digest_table::hash(s);
+  st_.digests.prefetch(c.digest_hash);
   return flow::go;
 }
 
@@ -1807,7 +1825,7 @@ flow page_parser::finish_image(image_ctx& c) {
   const auto index = static_cast<std::uint32_t>(st_.images.size());
   st_.images.push_back(std::move(c.img));
   st_.origins.push_back(image_origin{page_, c.item});
-  const std::uint32_t earlier = st_.digests.insert(st_.images, index);
+  const std::uint32_t earlier = st_.digests.insert(st_.images, index, c.digest_hash);
   if (earlier == index) return flow::go;
   const image_origin first = st_.origins[earlier];
   const page_info& first_page = st_.pages[first.page];
