@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <charconv>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,44 +20,56 @@ using timestamp = std::chrono::sys_time<std::chrono::microseconds>;
 /// such as February 30th. Implemented in lib/ (uses Howard Hinnant's date as the reference parser).
 [[nodiscard]] std::optional<timestamp> parse_timestamp(std::string_view text) noexcept;
 
-/// Formats an instant as ISO-8601 in UTC the way AWS CLI v2 prints it: `2023-09-04T05:35:37+00:00`,
-/// with `.ffffff` only when the microseconds are non-zero. Header-only.
-[[nodiscard]] inline std::string format_timestamp(timestamp t) {
+namespace detail {
+
+/// Most characters format_timestamp_to() writes: a year of up to 6 digits and a sign (the range
+/// of `timestamp` is about ±292,000 years), `-MM-DDTHH:MM:SS`, `.ffffff` and `+00:00`.
+inline constexpr std::size_t timestamp_chars = 40;
+
+/// format_timestamp() into `out`, which has room for timestamp_chars characters; returns the end.
+inline char* format_timestamp_to(timestamp t, char* out) noexcept {
   using namespace std::chrono;
   const auto day = floor<days>(t);
   const year_month_day ymd{day};
   const hh_mm_ss<microseconds> hms{t - day};
   const auto y = static_cast<int>(ymd.year());
-  const auto two = [](std::string& s, unsigned v) {
-    s.push_back(static_cast<char>('0' + (v / 10) % 10));
-    s.push_back(static_cast<char>('0' + v % 10));
+  const auto two = [&out](unsigned v) {
+    *out++ = static_cast<char>('0' + (v / 10) % 10);
+    *out++ = static_cast<char>('0' + v % 10);
   };
-  std::string out;
-  out.reserve(32);
   if (y < 0 || y > 9999) {
-    out += std::to_string(y);
+    out = std::to_chars(out, out + 8, y).ptr;
   } else {
     const auto uy = static_cast<unsigned>(y);
-    two(out, uy / 100);
-    two(out, uy % 100);
+    two(uy / 100);
+    two(uy % 100);
   }
-  out.push_back('-');
-  two(out, static_cast<unsigned>(ymd.month()));
-  out.push_back('-');
-  two(out, static_cast<unsigned>(ymd.day()));
-  out.push_back('T');
-  two(out, static_cast<unsigned>(hms.hours().count()));
-  out.push_back(':');
-  two(out, static_cast<unsigned>(hms.minutes().count()));
-  out.push_back(':');
-  two(out, static_cast<unsigned>(hms.seconds().count()));
+  *out++ = '-';
+  two(static_cast<unsigned>(ymd.month()));
+  *out++ = '-';
+  two(static_cast<unsigned>(ymd.day()));
+  *out++ = 'T';
+  two(static_cast<unsigned>(hms.hours().count()));
+  *out++ = ':';
+  two(static_cast<unsigned>(hms.minutes().count()));
+  *out++ = ':';
+  two(static_cast<unsigned>(hms.seconds().count()));
   if (const auto us = static_cast<std::uint32_t>(hms.subseconds().count()); us != 0) {
-    out.push_back('.');
+    *out++ = '.';
     std::uint32_t div = 100000;
-    for (int i = 0; i < 6; ++i, div /= 10) out.push_back(static_cast<char>('0' + (us / div) % 10));
+    for (int i = 0; i < 6; ++i, div /= 10) *out++ = static_cast<char>('0' + (us / div) % 10);
   }
-  out += "+00:00";
+  for (const char c : {'+', '0', '0', ':', '0', '0'}) *out++ = c;
   return out;
+}
+
+}  // namespace detail
+
+/// Formats an instant as ISO-8601 in UTC the way AWS CLI v2 prints it: `2023-09-04T05:35:37+00:00`,
+/// with `.ffffff` only when the microseconds are non-zero. Header-only.
+[[nodiscard]] inline std::string format_timestamp(timestamp t) {
+  char text[detail::timestamp_chars];
+  return {text, detail::format_timestamp_to(t, text)};
 }
 
 }  // namespace ecrlp
