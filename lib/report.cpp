@@ -305,6 +305,23 @@ std::string dump(const ordered_json& j, int indent) {
 
 std::string_view action_api(fate f) { return f == fate::transition ? "TRANSITION" : "EXPIRE"; }
 
+/// Before writing the image at order[k]: the age order visits the images out of their memory
+/// order, so ask for what comes next ahead (the images 8 places on, then the digest and tag text
+/// of those 4 places on), or every image costs a few misses to memory.
+void prefetch_ahead(std::span<const image> images, const std::vector<std::size_t>& order,
+                    std::size_t k) noexcept {
+  if (k + 8 < order.size() && order[k + 8] < images.size()) {
+    const auto* ahead = reinterpret_cast<const char*>(&images[order[k + 8]]);
+    detail::prefetch(ahead);
+    detail::prefetch(ahead + 64);
+  }
+  if (k + 4 < order.size() && order[k + 4] < images.size()) {
+    const image& ahead = images[order[k + 4]];
+    detail::prefetch(ahead.digest.data());
+    if (!ahead.tags.empty()) detail::prefetch(ahead.tags.data());
+  }
+}
+
 /// `"action": {"type": ..., "targetStorageClass": "ARCHIVE"}` as previewResults write it.
 void action_json(json_writer& w, fate f) {
   w.key("action").begin_object();
@@ -512,19 +529,7 @@ void preview_json(json_writer& w, const preview_document& doc) {
   w.key("previewResults").begin_array();
   const std::vector<std::size_t>& order = doc.result.order;
   for (std::size_t k = 0; k < order.size(); ++k) {
-    // The age order visits the images out of their memory order: ask for what comes next ahead
-    // (images 8 places on, then the digest and tag text of those 4 places on), or every image
-    // costs a few misses to memory.
-    if (k + 8 < order.size() && order[k + 8] < doc.images.size()) {
-      const auto* ahead = reinterpret_cast<const char*>(&doc.images[order[k + 8]]);
-      detail::prefetch(ahead);
-      detail::prefetch(ahead + 64);
-    }
-    if (k + 4 < order.size() && order[k + 4] < doc.images.size()) {
-      const image& ahead = doc.images[order[k + 4]];
-      detail::prefetch(ahead.digest.data());
-      if (!ahead.tags.empty()) detail::prefetch(ahead.tags.data());
-    }
+    prefetch_ahead(doc.images, order, k);
     const std::size_t i = order[k];
     const auto& dec = doc.result.decisions[i];
     if (dec.action == fate::keep) continue;
@@ -738,27 +743,52 @@ std::string render_preview_csv(const preview_document& doc) {
   out += with_in_use ? ",inUse\r\n" : "\r\n";
   out.reserve(out.size() + doc.result.order.size() * 512);
   detail::advise_huge_pages(out.data(), out.capacity());
-  auto it = std::back_inserter(out);
   std::vector<bool> in_use;
   if (with_in_use) {
     in_use = detail::in_use_flags(doc.images.size(), detail::view_of(doc.in_use),
                                   detail::view_of(doc.violations));
   }
+  // Each field is appended in place: a row of temporary strings and a format call per image
+  // cost more than parsing the inventory (0.1 s for 100k rows).
+  const auto number = [&out](auto v) {
+    char digits[24];
+    out.append(digits, std::to_chars(std::begin(digits), std::end(digits), v).ptr);
+  };
+  const auto time = [&out](timestamp t) {
+    char text[detail::timestamp_chars];
+    out.append(text, detail::format_timestamp_to(t, text));
+  };
   const auto row = [&](std::size_t i) {
     const image& img = doc.images[i];
     const auto& dec = doc.result.decisions[i];
-    fmt::format_to(it, "{},{},{},{},{},{},{},{},{},{}", csv_field(img.digest),
-                   csv_field(join(img.tags, " ")), format_timestamp(img.pushed_at),
-                   format_timestamp(reference_time(img)), to_string(img.status), img.size_bytes,
-                   img.findings ? std::to_string(img.findings->total()) : std::string(),
-                   dec.action == fate::keep ? std::string_view("KEEP") : action_api(dec.action),
-                   dec.applied_rule_priority() ? std::to_string(*dec.owner) : std::string(),
-                   dec.owner ? std::to_string(*dec.owner) : std::string());
+    detail::append_csv_field(out, img.digest);
+    out.push_back(',');
+    detail::append_csv_field(out, img.tags, " ");
+    out.push_back(',');
+    time(img.pushed_at);
+    out.push_back(',');
+    time(reference_time(img));
+    out.push_back(',');
+    out.append(to_string(img.status));
+    out.push_back(',');
+    number(img.size_bytes);
+    out.push_back(',');
+    if (img.findings) number(img.findings->total());
+    out.push_back(',');
+    out.append(dec.action == fate::keep ? std::string_view("KEEP") : action_api(dec.action));
+    out.push_back(',');
+    if (dec.applied_rule_priority()) number(*dec.owner);
+    out.push_back(',');
+    if (dec.owner) number(*dec.owner);
     if (with_in_use) out += in_use[i] ? ",true" : ",false";
     out += "\r\n";
   };
   if (!with_in_use) {
-    for (const std::size_t i : doc.result.order) row(i);
+    const std::vector<std::size_t>& order = doc.result.order;
+    for (std::size_t k = 0; k < order.size(); ++k) {
+      prefetch_ahead(doc.images, order, k);
+      row(order[k]);
+    }
     return out;
   }
   // Violations first, oldest first; then every other image, oldest first.

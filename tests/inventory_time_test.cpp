@@ -358,3 +358,20 @@ TEST_CASE("format_timestamp output parses back to the same instant", "[time]") {
     REQUIRE(ecrlp::parse_timestamp(text) == t);
   }
 }
+
+TEST_CASE("format_timestamp writes years outside 0000-9999 in full, with their sign", "[time]") {
+  using std::chrono::sys_days;
+  using std::chrono::year;
+  const auto day = [](int y) { return timestamp{sys_days{year{y} / 3 / 4}.time_since_epoch()}; };
+  CHECK(ecrlp::format_timestamp(day(10000)) == "10000-03-04T00:00:00+00:00");
+  CHECK(ecrlp::format_timestamp(day(-1)) == "-1-03-04T00:00:00+00:00");
+  CHECK(ecrlp::format_timestamp(day(-32767) + microseconds{7}) ==
+        "-32767-03-04T00:00:00.000007+00:00");
+  // The extremes of `timestamp` fit in detail::timestamp_chars.
+  for (const timestamp t : {timestamp::min(), timestamp::max()}) {
+    const auto text = ecrlp::format_timestamp(t);
+    INFO(text);
+    CHECK(text.size() <= ecrlp::detail::timestamp_chars);
+    CHECK(text.ends_with("+00:00"));
+  }
+}

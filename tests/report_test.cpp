@@ -131,3 +131,45 @@ TEST_CASE("diagnostics text is file:line:col: level[code] at pointer: message", 
         "p.json:7:28: error[selection.count_number.range] at /rules/0/selection/countNumber: too "
         "small\n    ECR says: numeric instance is lower than the required minimum\n");
 }
+
+TEST_CASE("preview CSV: one row per image, fields quoted only when they must be", "[report]") {
+  ecrlp::lifecycle_policy policy;
+  ecrlp::rule rest;
+  rest.priority = 3;
+  rest.selection.status = ecrlp::tag_status::any;
+  rest.selection.type = ecrlp::count_type::image_count_more_than;
+  rest.selection.count_number = 1;
+  policy.rules = {rest};
+  std::vector<ecrlp::image> images = {
+      make_image("sha256:01", {"a,b", "say \"hi\""}, 24h * 2, 100),
+      make_image("sha256:02", {"v1", "latest"}, 24h, 200),
+  };
+  images[0].pushed_at += std::chrono::microseconds{250};
+  images[0].findings = ecrlp::finding_counts{.critical = 1, .high = 2};
+  const auto result = ecrlp::evaluate(policy, images, {.now = now});
+  const ecrlp::preview_document doc{policy, "{}", images, result, now, "", ""};
+  const std::string csv = ecrlp::render_preview_csv(doc);
+  const std::string header =
+      "imageDigest,imageTags,imagePushedAt,referenceTime,imageStatus,imageSizeInBytes,findings,"
+      "action,appliedRulePriority,ownerRulePriority\r\n";
+  CHECK(csv == header +
+                   "sha256:01,\"a,b say \"\"hi\"\"\",2025-01-29T00:00:00.000250+00:00,"
+                   "2025-01-29T00:00:00.000250+00:00,ACTIVE,100,3,EXPIRE,3,3\r\n"
+                   "sha256:02,v1 latest,2025-01-30T00:00:00+00:00,2025-01-30T00:00:00+00:00,"
+                   "ACTIVE,200,,KEEP,,3\r\n");
+}
+
+TEST_CASE("append_csv_field quotes a joined field when the separator needs it", "[report]") {
+  using ecrlp::detail::append_csv_field;
+  std::string out;
+  append_csv_field(out, std::vector<std::string>{"x", "y"}, ",");
+  CHECK(out == "\"x,y\"");
+  out.clear();
+  append_csv_field(out, std::vector<std::string>{"x"}, ",");  // one item: no separator written
+  CHECK(out == "x");
+  out.clear();
+  append_csv_field(out, std::vector<std::string>{}, " ");
+  CHECK(out.empty());
+  CHECK(ecrlp::detail::csv_field("line\nbreak") == "\"line\nbreak\"");
+  CHECK(ecrlp::detail::csv_field("plain") == "plain");
+}
