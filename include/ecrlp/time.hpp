@@ -22,8 +22,9 @@ using timestamp = std::chrono::sys_time<std::chrono::microseconds>;
 
 namespace detail {
 
-/// Most characters format_timestamp_to() writes: a year of up to 6 digits and a sign (the range
-/// of `timestamp` is about ±292,000 years), `-MM-DDTHH:MM:SS`, `.ffffff` and `+00:00`.
+/// Room for what format_timestamp_to() writes: a year of up to 5 digits and a sign (the range of
+/// std::chrono::year; parse_timestamp accepts 0001 to 9999), `-MM-DDTHH:MM:SS`, `.ffffff` and
+/// `+00:00` make 34 characters at most.
 inline constexpr std::size_t timestamp_chars = 40;
 
 /// format_timestamp() into `out`, which has room for timestamp_chars characters; returns the end.
