@@ -14,8 +14,10 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cassert>
 #include <charconv>
 #include <cstring>
+#include <exception>
 #include <iterator>
 #include <memory>
 #include <ostream>
@@ -27,7 +29,6 @@
 namespace ecrlp {
 namespace {
 
-using detail::csv_field;
 using detail::join;
 
 using ordered_json = nlohmann::ordered_json;
@@ -60,6 +61,11 @@ class json_writer {
 
   json_writer(std::string& out, std::size_t indent, std::ostream* sink = nullptr)
       : out_{out}, indent_{indent}, sink_{sink}, buffer_{new char[chunk_bytes]} {}
+  json_writer(const json_writer&) = delete;
+  json_writer& operator=(const json_writer&) = delete;
+  /// Text still buffered here is lost: finish() must have been called (unless an exception is
+  /// on its way out).
+  ~json_writer() { assert(used_ == 0 || std::uncaught_exceptions() > 0); }
 
   /// Hands what is buffered to `out` or the sink.
   void finish() { drain(); }
@@ -306,8 +312,9 @@ std::string dump(const ordered_json& j, int indent) {
 std::string_view action_api(fate f) { return f == fate::transition ? "TRANSITION" : "EXPIRE"; }
 
 /// Before writing the image at order[k]: the age order visits the images out of their memory
-/// order, so ask for what comes next ahead (the images 8 places on, then the digest and tag text
-/// of those 4 places on), or every image costs a few misses to memory.
+/// order, so ask for what comes next ahead (the images 8 places on, then the digest text and the
+/// tag array of those 4 places on: tags of up to 15 bytes are inside the array's strings), or
+/// every image costs a few misses to memory.
 void prefetch_ahead(std::span<const image> images, const std::vector<std::size_t>& order,
                     std::size_t k) noexcept {
   if (k + 8 < order.size() && order[k + 8] < images.size()) {

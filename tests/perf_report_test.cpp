@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -177,19 +178,28 @@ class generator {
   std::mt19937_64 rng_;
 };
 
-}  // namespace
+/// Sizes of a random document.
+struct shape {
+  std::size_t images = 40;       ///< at most this many images
+  std::size_t tag_length = 12;   ///< tags of at most this many bytes
+  std::size_t policy_text = 200; ///< a policy text of at most this many bytes
+};
 
-TEST_CASE("streamed preview JSON is byte-identical to nlohmann's dump", "[perf][report]") {
-  const auto first_seed = GENERATE(as<std::uint64_t>{}, 0x7e5700ULL, 0xd0c5'0000'0000ULL);
-  std::size_t mismatches = 0;
-  std::size_t escaped = 0;
-  for (std::uint64_t seed = first_seed; seed < first_seed + 250; ++seed) {
-    generator g(seed);
-    std::vector<ecrlp::image> images(g.pick(40));
+/// A random preview document and everything it refers to.
+struct random_document {
+  std::vector<ecrlp::image> images;
+  ecrlp::lifecycle_policy policy;
+  ecrlp::evaluation_result result;
+  std::string policy_text;
+  std::string repository;
+  std::string registry;
+
+  random_document(generator& g, std::uint64_t seed, const shape& size) {
+    images.resize(g.pick(size.images));
     for (std::size_t i = 0; i < images.size(); ++i) {
       auto& img = images[i];
       img.digest = g.pick(3) == 0 ? g.text(20) : "sha256:" + std::to_string(seed * 100 + i);
-      for (std::size_t t = g.pick(4); t > 0; --t) img.tags.push_back(g.text(12));
+      for (std::size_t t = g.pick(4); t > 0; --t) img.tags.push_back(g.text(size.tag_length));
       img.pushed_at = now - std::chrono::microseconds{
                                 static_cast<std::int64_t>(g.pick(400'000'000) * 100'000)};
       const auto s = g.pick(10);
@@ -202,7 +212,6 @@ TEST_CASE("streamed preview JSON is byte-identical to nlohmann's dump", "[perf][
         img.findings = ecrlp::finding_counts{g.pick(5), g.pick(9), g.pick(20), 1, 0, g.pick(2)};
       }
     }
-    ecrlp::lifecycle_policy policy;
     for (std::size_t r = 0, n = 1 + g.pick(4); r < n; ++r) {
       ecrlp::rule rule;
       rule.priority = static_cast<std::int64_t>(r) * 3 - 2;  // a negative priority too
@@ -216,7 +225,7 @@ TEST_CASE("streamed preview JSON is byte-identical to nlohmann's dump", "[perf][
           g.pick(2) == 0 ? ecrlp::action_type::transition : ecrlp::action_type::expire;
       policy.rules.push_back(std::move(rule));
     }
-    auto result = ecrlp::evaluate(policy, images, {.now = now});
+    result = ecrlp::evaluate(policy, images, {.now = now});
     if (g.pick(3) == 0) {
       ecrlp::diagnostic d;
       d.level = ecrlp::severity::warning;
@@ -229,11 +238,26 @@ TEST_CASE("streamed preview JSON is byte-identical to nlohmann's dump", "[perf][
       d.aws_message = g.pick(2) == 0 ? std::string() : g.text(20);
       result.warnings.push_back(std::move(d));
     }
-    const std::string policy_text = g.text(200);
-    const std::string repository = g.pick(2) == 0 ? std::string() : g.text(10);
-    const std::string registry = g.pick(2) == 0 ? std::string() : "123456789012";
-    const ecrlp::preview_document doc{policy, policy_text, images, result, now, repository,
-                                      registry};
+    policy_text = g.text(size.policy_text);
+    repository = g.pick(2) == 0 ? std::string() : g.text(10);
+    registry = g.pick(2) == 0 ? std::string() : "123456789012";
+  }
+
+  [[nodiscard]] ecrlp::preview_document document() const {
+    return {policy, policy_text, images, result, now, repository, registry};
+  }
+};
+
+/// Renders random documents of `size` three ways (render_preview_json, write_preview_json and
+/// the oracle) and counts the documents where they differ; `escaped` counts those that needed
+/// escapes.
+std::size_t count_mismatches(std::uint64_t first_seed, std::size_t seeds, const shape& size,
+                             std::size_t& escaped, std::size_t& largest) {
+  std::size_t mismatches = 0;
+  for (std::uint64_t seed = first_seed; seed < first_seed + seeds; ++seed) {
+    generator g(seed);
+    const random_document r(g, seed, size);
+    const ecrlp::preview_document doc = r.document();
     const std::string got = ecrlp::render_preview_json(doc);
     const std::string want = reference_render(doc);
     std::ostringstream streamed;
@@ -241,13 +265,42 @@ TEST_CASE("streamed preview JSON is byte-identical to nlohmann's dump", "[perf][
     if (streamed.str() != got && ++mismatches <= 3) {
       FAIL_CHECK("seed " << seed << ": write_preview_json differs from render_preview_json");
     }
-    escaped += want.find("\\u") != std::string::npos || want.find("\xEF\xBF\xBD") != std::string::npos;
+    escaped += want.find("\\u") != std::string::npos ||
+               want.find("\xEF\xBF\xBD") != std::string::npos;
+    largest = std::max(largest, want.size());
     if (got != want && ++mismatches <= 3) {
-      FAIL_CHECK("seed " << seed << "\n--- got\n" << got << "\n--- want\n" << want);
+      if (want.size() < 20'000) {
+        FAIL_CHECK("seed " << seed << "\n--- got\n" << got << "\n--- want\n" << want);
+      } else {
+        std::size_t at = 0;
+        while (at < got.size() && at < want.size() && got[at] == want[at]) ++at;
+        FAIL_CHECK("seed " << seed << ": first difference at byte " << at << " of " << want.size());
+      }
     }
   }
-  CHECK(mismatches == 0);
+  return mismatches;
+}
+
+}  // namespace
+
+TEST_CASE("streamed preview JSON is byte-identical to nlohmann's dump", "[perf][report]") {
+  const auto first_seed = GENERATE(as<std::uint64_t>{}, 0x7e5700ULL, 0xd0c5'0000'0000ULL);
+  std::size_t escaped = 0;
+  std::size_t largest = 0;
+  CHECK(count_mismatches(first_seed, 250, shape{}, escaped, largest) == 0);
   CHECK(escaped > 20);  // the escaping paths were exercised
+}
+
+TEST_CASE("preview JSON larger than the writer's buffer, with long strings, matches the dump",
+          "[perf][report]") {
+  // The writer hands its 64 KiB buffer on when full: mid-token, before a string longer than the
+  // buffer (a policy text of up to 200 kB), before keys and strings longer than its 256-byte
+  // fast path (tags of up to 3,000 bytes). Every such seam must come out as the dump has it.
+  std::size_t escaped = 0;
+  std::size_t largest = 0;
+  CHECK(count_mismatches(0x5ea3, 12, shape{600, 3'000, 200'000}, escaped, largest) == 0);
+  CHECK(escaped > 3);
+  CHECK(largest > 3 * 65'536);  // several buffers' worth
 }
 
 TEST_CASE("write_preview_json streams many chunks, byte-identical to render_preview_json",
