@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "format_util.hpp"
+#include "json_writer.hpp"
 
 namespace ecrlp {
 namespace {
@@ -24,6 +25,7 @@ using detail::join;
 
 using detail::group_digits;
 using detail::human_bytes;
+using detail::json_writer;
 using ordered_json = nlohmann::ordered_json;
 
 std::string dump(const ordered_json& j) {
@@ -214,67 +216,70 @@ void write_image_text(std::ostream& out, const explainer& ex, const image_explan
   out << text;
 }
 
-ordered_json limit_json(const limit_check& c) {
-  ordered_json j;
-  j["countType"] = to_string(c.type);
-  j["countNumber"] = c.limit;
-  j["identified"] = c.identified;
+void limit_json(json_writer& w, const limit_check& c) {
+  w.begin_object();
+  w.key("countType").string(to_string(c.type));
+  w.key("countNumber").number(c.limit);
+  w.key("identified").number(c.identified);
   if (c.type == count_type::image_count_more_than) {
-    j["rank"] = c.rank;
+    w.key("rank").number(c.rank);
   } else if (c.reference) {
-    j["reference"] = to_string(c.reference->kind);
-    j["referenceField"] = field_name(c.reference->kind);
-    j["referenceTime"] = format_timestamp(c.reference->at);
-    j["ageDays"] = c.age_days();
+    w.key("reference").string(to_string(c.reference->kind));
+    w.key("referenceField").string(field_name(c.reference->kind));
+    w.key("referenceTime").timestamp(c.reference->at);
+    w.key("ageDays").real(c.age_days());
   } else {
-    j["reference"] = nullptr;
+    w.key("reference").null();
   }
-  j["pastLimit"] = c.past_limit;
-  return j;
+  w.key("pastLimit").boolean(c.past_limit);
+  w.end_object();
 }
 
-ordered_json image_json(const explainer& ex, const image_explanation& e) {
+/// The members of one image's explanation, in an object the caller has opened (it may add more).
+void image_members(json_writer& w, const explainer& ex, const image_explanation& e) {
   const image& img = ex.images()[e.image_index];
-  ordered_json j;
-  j["imageDigest"] = img.digest;
-  j["imageTags"] = img.tags;
-  j["imagePushedAt"] = format_timestamp(img.pushed_at);
-  if (img.last_pulled_at) j["lastRecordedPullTime"] = format_timestamp(*img.last_pulled_at);
-  if (img.last_activated_at) j["lastActivatedAt"] = format_timestamp(*img.last_activated_at);
-  if (img.last_archived_at) j["lastArchivedAt"] = format_timestamp(*img.last_archived_at);
-  j["imageStatus"] = to_string(img.status);
-  j["imageSizeInBytes"] = img.size_bytes;
-  j["fate"] = to_string(e.action);
-  j["ownerRulePriority"] = e.owner ? ordered_json(*e.owner) : ordered_json(nullptr);
-  if (e.related != relation::none) {
-    j["relation"] = to_string(e.related);
-    j["relatedTo"] = ex.images()[e.related_to].digest;
-    if (e.related == relation::referrer) j["chainEnd"] = ex.images()[e.chain_end].digest;
+  w.key("imageDigest").string(img.digest);
+  w.key("imageTags").strings(img.tags);
+  w.key("imagePushedAt").timestamp(img.pushed_at);
+  if (img.last_pulled_at) w.key("lastRecordedPullTime").timestamp(*img.last_pulled_at);
+  if (img.last_activated_at) w.key("lastActivatedAt").timestamp(*img.last_activated_at);
+  if (img.last_archived_at) w.key("lastArchivedAt").timestamp(*img.last_archived_at);
+  w.key("imageStatus").string(to_string(img.status));
+  w.key("imageSizeInBytes").number(img.size_bytes);
+  w.key("fate").string(to_string(e.action));
+  if (e.owner) {
+    w.key("ownerRulePriority").number(*e.owner);
+  } else {
+    w.key("ownerRulePriority").null();
   }
-  ordered_json rules = ordered_json::array();
+  if (e.related != relation::none) {
+    w.key("relation").string(to_string(e.related));
+    w.key("relatedTo").string(ex.images()[e.related_to].digest);
+    if (e.related == relation::referrer) w.key("chainEnd").string(ex.images()[e.chain_end].digest);
+  }
+  w.key("rules").begin_array();
   for (const auto& re : e.rules) {
     const rule& r = ex.policy().rules[re.rule_index];
-    ordered_json jr;
-    jr["rulePriority"] = re.priority;
-    jr["role"] = to_string(re.role);
-    jr["selection"] = to_string(re.outcome);
-    jr["action"] = to_string(r.action.type);
+    w.begin_object();
+    w.key("rulePriority").number(re.priority);
+    w.key("role").string(to_string(re.role));
+    w.key("selection").string(to_string(re.outcome));
+    w.key("action").string(to_string(r.action.type));
     if (!re.entries.empty()) {
-      ordered_json matches = ordered_json::array();
+      w.key("tagMatches").begin_array();
       for (const auto& m : re.entries) {
-        ordered_json jm;
-        jm[std::string(entry_word(r))] = m.entry;
-        jm["tags"] = m.tags;
-        matches.push_back(std::move(jm));
+        w.begin_object();
+        w.key(entry_word(r)).string(m.entry);
+        w.key("tags").strings(m.tags);
+        w.end_object();
       }
-      jr["tagMatches"] = std::move(matches);
+      w.end_array();
     }
-    if (re.limit) jr["limit"] = limit_json(*re.limit);
-    if (re.role == rule_role::overridden) jr["protectedBy"] = *e.owner;
-    rules.push_back(std::move(jr));
+    if (re.limit) limit_json(w.key("limit"), *re.limit);
+    if (re.role == rule_role::overridden) w.key("protectedBy").number(*e.owner);
+    w.end_object();
   }
-  j["rules"] = std::move(rules);
-  return j;
+  w.end_array();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -435,41 +440,41 @@ void write_text(std::ostream& out, const explainer& ex, std::span<const std::siz
 
 void write_json(std::ostream& out, const explainer& ex, std::span<const std::size_t> which,
                 const explain_in_use* in_use) {
-  out << "{\n  \"now\": \"" << format_timestamp(ex.now())
-      << "\",\n  \"rules\": " << ex.policy().rules.size() << ",\n  \"images\": [";
-  bool first = true;
+  // Streamed image by image: a document of 100k explanations is about 250 MB.
+  std::string unused;  // the writer hands everything to `out`
+  json_writer w(unused, 2, &out);
+  w.begin_object();
+  w.key("now").timestamp(ex.now());
+  w.key("rules").number(ex.policy().rules.size());
+  w.key("images").begin_array();
   for (const std::size_t i : which) {
-    ordered_json j = image_json(ex, ex.explain(i));
+    w.begin_object();
+    image_members(w, ex, ex.explain(i));
     if (in_use != nullptr) {
-      ordered_json arr = ordered_json::array();
+      w.key("inUse").begin_array();
       for (const std::size_t k : in_use_refs_of(*in_use, i)) {
         if (k >= in_use->refs.size()) continue;
         const auto& r = in_use->refs[k];
-        ordered_json jr = {{"reference", r.text}, {"file", r.source}};
-        if (r.line != 0) jr["line"] = r.line;
-        if (!r.pointer.empty()) jr["pointer"] = r.pointer;
-        arr.push_back(std::move(jr));
+        w.begin_object();
+        w.key("reference").string(r.text);
+        w.key("file").string(r.source);
+        if (r.line != 0) w.key("line").number(r.line);
+        if (!r.pointer.empty()) w.key("pointer").string(r.pointer);
+        w.end_object();
       }
-      j["inUse"] = std::move(arr);
+      w.end_array();
       if (i < in_use->matches.size() && !in_use->matches[i].through.empty()) {
-        ordered_json through = ordered_json::array();
-        for (const std::size_t t : in_use->matches[i].through) {
-          through.push_back(ex.images()[t].digest);
-        }
-        j["inUseThroughIndexes"] = std::move(through);
+        w.key("inUseThroughIndexes").begin_array();
+        for (const std::size_t t : in_use->matches[i].through) w.string(ex.images()[t].digest);
+        w.end_array();
       }
     }
-    std::string text = dump(j);
-    // Indent the object by two levels to sit inside the array.
-    std::string indented = "    ";
-    for (const char c : text) {
-      indented += c;
-      if (c == '\n') indented += "    ";
-    }
-    out << (first ? "\n" : ",\n") << indented;
-    first = false;
+    w.end_object();
   }
-  out << (first ? "]" : "\n  ]") << "\n}\n";
+  w.end_array();
+  w.end_object();
+  w.finish();
+  out << '\n';
 }
 
 }  // namespace
