@@ -441,8 +441,7 @@ void write_text(std::ostream& out, const explainer& ex, std::span<const std::siz
 void write_json(std::ostream& out, const explainer& ex, std::span<const std::size_t> which,
                 const explain_in_use* in_use) {
   // Streamed image by image: a document of 100k explanations is about 250 MB.
-  std::string unused;  // the writer hands everything to `out`
-  json_writer w(unused, 2, &out);
+  json_writer w(out, 2);
   w.begin_object();
   w.key("now").timestamp(ex.now());
   w.key("rules").number(ex.policy().rules.size());

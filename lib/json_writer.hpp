@@ -29,21 +29,25 @@ namespace ecrlp::detail {
 ///
 /// It writes into a buffer of its own with plain stores (a preview of 100k images is 47 MB of
 /// text: a std::string append per token cost a third of `ecrlp preview`'s time) and hands each
-/// full buffer on: appended to `out`, or, with a sink, written to the stream, so a large document
-/// never exists whole in memory. finish() hands on the rest.
+/// full buffer on: appended to a string, or written to a stream, so that a large document never
+/// exists whole in memory. finish() hands on the rest.
 class json_writer {
  public:
   static constexpr std::size_t chunk_bytes = std::size_t{1} << 16;
 
-  json_writer(std::string& out, std::size_t indent, std::ostream* sink = nullptr)
-      : out_{out}, indent_{indent}, sink_{sink}, buffer_{new char[chunk_bytes]} {}
+  /// Appends the document to `out`.
+  json_writer(std::string& out, std::size_t indent)
+      : out_{&out}, indent_{indent}, buffer_{new char[chunk_bytes]} {}
+  /// Writes the document to `sink`, a buffer at a time.
+  json_writer(std::ostream& sink, std::size_t indent)
+      : sink_{&sink}, indent_{indent}, buffer_{new char[chunk_bytes]} {}
   json_writer(const json_writer&) = delete;
   json_writer& operator=(const json_writer&) = delete;
   /// Text still buffered here is lost: finish() must have been called (unless an exception is
   /// on its way out).
   ~json_writer() { assert(used_ == 0 || std::uncaught_exceptions() > 0); }
 
-  /// Hands what is buffered to `out` or the sink.
+  /// Hands what is buffered to the string or the stream.
   void finish() { drain(); }
 
   json_writer& begin_object() { return open('{'); }
@@ -54,17 +58,7 @@ class json_writer {
   /// Starts a member of the current object; its value follows.
   json_writer& key(std::string_view name) {
     element();
-    if (plain(name) && name.size() <= small_bytes - 4) {
-      char* p = room(name.size() + 4);
-      *p++ = '"';
-      std::memcpy(p, name.data(), name.size());
-      p += name.size();
-      std::memcpy(p, "\": ", 3);
-      used_ += name.size() + 4;
-    } else {
-      quoted(name);
-      put(": ");
-    }
+    quoted(name, ": ");
     after_key_ = true;
     return *this;
   }
@@ -171,7 +165,7 @@ class json_writer {
     if (sink_ != nullptr) {
       sink_->write(s.data(), static_cast<std::streamsize>(s.size()));
     } else {
-      out_.append(s);
+      out_->append(s);
     }
   }
 
@@ -215,28 +209,31 @@ class json_writer {
     return *this;
   }
 
-  void quoted(std::string_view s) {
-    if (plain(s)) {
-      if (s.size() <= small_bytes - 2) {
-        char* p = room(s.size() + 2);
-        *p = '"';
-        std::memcpy(p + 1, s.data(), s.size());
-        p[s.size() + 1] = '"';
-        used_ += s.size() + 2;
-      } else {
-        put("\"");
-        put(s);
-        put("\"");
-      }
+  /// `s` as a JSON string, then `after` (text that needs no escaping, such as `": "`). Short
+  /// plain strings, the common case, are one store run into the buffer.
+  void quoted(std::string_view s, std::string_view after = "") {
+    if (!plain(s)) {
+      put(nlohmann::ordered_json(std::string(s))
+              .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    } else if (const std::size_t n = s.size() + 2 + after.size(); n <= small_bytes) {
+      char* p = room(n);
+      *p = '"';
+      std::memcpy(p + 1, s.data(), s.size());
+      p[s.size() + 1] = '"';
+      std::memcpy(p + s.size() + 2, after.data(), after.size());
+      used_ += n;
       return;
+    } else {
+      put("\"");
+      put(s);
+      put("\"");
     }
-    put(nlohmann::ordered_json(std::string(s))
-            .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    put(after);
   }
 
-  std::string& out_;
+  std::string* out_ = nullptr;   // the string the document goes to, or
+  std::ostream* sink_ = nullptr;  // the stream it goes to
   std::size_t indent_;
-  std::ostream* sink_;
   std::unique_ptr<char[]> buffer_;
   std::size_t used_ = 0;
   std::size_t depth_ = 0;

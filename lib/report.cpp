@@ -14,12 +14,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cassert>
 #include <charconv>
-#include <cstring>
-#include <exception>
 #include <iterator>
-#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -417,8 +413,7 @@ std::string render_preview_json(const preview_document& doc) {
 }
 
 void write_preview_json(std::ostream& out, const preview_document& doc) {
-  std::string unused;  // the writer hands everything to `out`
-  json_writer w(unused, 4, &out);
+  json_writer w(out, 4);
   preview_json(w, doc);
   w.finish();
   out.put('\n');
