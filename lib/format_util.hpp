@@ -32,6 +32,14 @@ namespace ecrlp::detail {
   return false;
 }
 
+/// Appends `v` with each `"` doubled: the inside of a quoted CSV field.
+inline void append_doubling_quotes(std::string& out, std::string_view v) {
+  for (const char c : v) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+}
+
 /// Appends the items with `sep` between them as one RFC 4180 CSV field: quoted (with doubled
 /// quotes) when the joined text holds a comma, quote or line break. No temporary string: the
 /// CSV renderers write one of these per image.
@@ -40,13 +48,10 @@ inline void append_csv_field(std::string& out, const std::vector<std::string>& i
   bool quote = items.size() > 1 && csv_needs_quotes(sep);
   for (std::size_t i = 0; i < items.size() && !quote; ++i) quote = csv_needs_quotes(items[i]);
   const auto put = [&](std::string_view v) {
-    if (!quote) {
+    if (quote) {
+      append_doubling_quotes(out, v);
+    } else {
       out.append(v);
-      return;
-    }
-    for (const char c : v) {
-      if (c == '"') out.push_back('"');
-      out.push_back(c);
     }
   };
   if (quote) out.push_back('"');
@@ -64,10 +69,7 @@ inline void append_csv_field(std::string& out, std::string_view v) {
     return;
   }
   out.push_back('"');
-  for (const char c : v) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
+  append_doubling_quotes(out, v);
   out.push_back('"');
 }
 
