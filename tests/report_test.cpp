@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,16 @@ ecrlp::image make_image(std::string digest, std::vector<std::string> tags, std::
   img.pushed_at = now - age;
   img.size_bytes = size;
   return img;
+}
+
+/// `tagStatus: any`, keep the newest `count`: a rule that owns every image.
+ecrlp::rule keep_newest(std::int64_t priority, std::int64_t count) {
+  ecrlp::rule r;
+  r.priority = priority;
+  r.selection.status = ecrlp::tag_status::any;
+  r.selection.type = ecrlp::count_type::image_count_more_than;
+  r.selection.count_number = count;
+  return r;
 }
 
 }  // namespace
@@ -60,12 +71,7 @@ TEST_CASE("preview JSON keeps AWS's shape and puts ecrlp's totals under one key"
   archive.selection.type = ecrlp::count_type::since_image_pushed;
   archive.selection.count_number = 30;
   archive.action.type = ecrlp::action_type::transition;
-  ecrlp::rule rest;
-  rest.priority = 2;
-  rest.selection.status = ecrlp::tag_status::any;
-  rest.selection.type = ecrlp::count_type::image_count_more_than;
-  rest.selection.count_number = 1;
-  policy.rules = {archive, rest};
+  policy.rules = {archive, keep_newest(2, 1)};
 
   std::vector<ecrlp::image> images = {
       make_image("sha256:01", {"prod-1"}, 24h * 40, 100),
@@ -134,12 +140,7 @@ TEST_CASE("diagnostics text is file:line:col: level[code] at pointer: message", 
 
 TEST_CASE("preview CSV: one row per image, fields quoted only when they must be", "[report]") {
   ecrlp::lifecycle_policy policy;
-  ecrlp::rule rest;
-  rest.priority = 3;
-  rest.selection.status = ecrlp::tag_status::any;
-  rest.selection.type = ecrlp::count_type::image_count_more_than;
-  rest.selection.count_number = 1;
-  policy.rules = {rest};
+  policy.rules = {keep_newest(3, 1)};
   std::vector<ecrlp::image> images = {
       make_image("sha256:01", {"a,b", "say \"hi\""}, 24h * 2, 100),
       make_image("sha256:02", {"v1", "latest"}, 24h, 200),
