@@ -19,7 +19,7 @@
 
 #include "catch.hpp"
 #include "html_test_util.hpp"
-#include "html_util.hpp"
+#include "render/html_util.hpp"
 #include "test_files.hpp"
 
 #include <ecrlp/registry.hpp>

@@ -15,7 +15,7 @@
 #include <ecrlp/explain.hpp>
 #include <ecrlp/explain_report.hpp>
 
-#include "html_util.hpp"
+#include "render/html_util.hpp"
 
 namespace html_test {
 

@@ -17,7 +17,7 @@
 #include <vector>
 
 namespace ecrlp::detail {
-// Internal entry points of lib/time.cpp (not in a public header; declared here to test them).
+// Internal entry points of lib/read/time.cpp (not in a public header; declared here to test them).
 enum class fast_status : unsigned char { parsed, invalid, unrecognised };
 [[nodiscard]] fast_status parse_iso_fast(std::string_view text, timestamp& out) noexcept;
 [[nodiscard]] std::optional<timestamp> parse_epoch_fast(std::string_view text) noexcept;

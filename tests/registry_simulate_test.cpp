@@ -24,7 +24,7 @@
 #include "cli_runner.hpp"
 #include "common.hpp"
 #include "html_test_util.hpp"
-#include "html_util.hpp"
+#include "render/html_util.hpp"
 
 namespace {
 

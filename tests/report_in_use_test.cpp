@@ -4,7 +4,7 @@
 // every report unchanged by the optional members when they are not set.
 
 // First: lint.hpp (through html_util.hpp) must come before <iomanip> (see lib/report.cpp).
-#include "html_util.hpp"
+#include "render/html_util.hpp"
 
 #include <ecrlp/evaluate.hpp>
 #include <ecrlp/html_report.hpp>

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "catch.hpp"
-#include "format_util.hpp"
+#include "render/format_util.hpp"
 
 namespace {
 

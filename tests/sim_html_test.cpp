@@ -14,7 +14,7 @@
 #include "catch.hpp"
 #include "explain_fixtures.hpp"
 #include "html_test_util.hpp"
-#include "html_util.hpp"
+#include "render/html_util.hpp"
 
 #include <algorithm>
 #include <array>

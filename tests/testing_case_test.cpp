@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Tests of case files (include/ecrlp/policy_case.hpp, lib/policy_case.cpp) and, in-process, of
+// Tests of case files (include/ecrlp/policy_case.hpp, lib/read/policy_case.cpp) and, in-process, of
 // `ecrlp test` (lib/cli/cmd_test.cpp). Fixtures: tests/data/policy-tests/.
 
 #include <ecrlp/policy_case.hpp>

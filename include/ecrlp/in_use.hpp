@@ -3,7 +3,7 @@
 
 /// Images that are running (`--in-use FILE`, docs/in-use.md): reading a list of image references,
 /// matching them to a repository's images, and finding the in-use images that an evaluation would
-/// expire or archive ("violations"). The reader needs the compiled library (lib/in_use.cpp,
+/// expire or archive ("violations"). The reader needs the compiled library (lib/read/in_use_reader.cpp,
 /// nlohmann_json privately); no JSON type appears here.
 ///
 /// Typical use, per repository (see docs/in-use.md for a registry):

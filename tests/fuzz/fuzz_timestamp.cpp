@@ -14,7 +14,7 @@
 #include <string_view>
 
 namespace ecrlp::detail {
-// Defined in lib/time.cpp with external linkage for the tests; no header declares it.
+// Defined in lib/read/time.cpp with external linkage for the tests; no header declares it.
 [[nodiscard]] std::optional<timestamp> parse_timestamp_reference(std::string_view text);
 }  // namespace ecrlp::detail
 

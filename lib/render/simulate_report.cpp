@@ -16,8 +16,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "format_util.hpp"
-#include "html_util.hpp"
+#include "render/format_util.hpp"
+#include "render/html_util.hpp"
 
 // Last: <filesystem> (through registry.hpp) brings <iomanip>, whose std::quoted would win by ADL
 // over the quoted() of lint.hpp (see lib/registry_diff_report.cpp).

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // First, as in report.cpp: lint.hpp (through html_util.hpp) calls an unqualified quoted() that
 // std::quoted wins by ADL once <iomanip> is in (<filesystem>, through in_use.hpp, brings it).
-#include "html_util.hpp"
+#include "render/html_util.hpp"
 
 #include <ecrlp/registry_report.hpp>
 
@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "format_util.hpp"
+#include "render/format_util.hpp"
 
 namespace ecrlp {
 namespace {

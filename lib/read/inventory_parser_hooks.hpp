@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-// Private: test and benchmark hooks of lib/inventory_parser.cpp, declared once for the tests
+// Private: test and benchmark hooks of lib/read/inventory_parser.cpp, declared once for the tests
 // (tests/inventory_parser_test.cpp, tests/hostile_test.cpp) and bench/ingest_rss.cpp. Not part
-// of the installed API; the definitions are in lib/inventory_parser.cpp (external linkage).
+// of the installed API; the definitions are in lib/read/inventory_parser.cpp (external linkage).
 
 #include <cstddef>
 #include <filesystem>

@@ -17,9 +17,11 @@
 
 #include <ecrlp/inventory_parser.hpp>
 
-#include "inventory_parser_hooks.hpp"  // the test and benchmark hooks defined here
+#include "read/inventory_parser_hooks.hpp"  // the test and benchmark hooks defined here
 
-#include <ecrlp/evaluate.hpp>  // detail::advise_huge_pages, detail::prefetch
+#include <ecrlp/evaluate.hpp>
+
+#include "support/memory.hpp"
 
 #include <simdjson.h>
 
@@ -683,7 +685,7 @@ class digest_table {
   /// than the caches at 100k images and up, so a lookup costs a miss to memory; the parser issues
   /// this as soon as it reads an imageDigest and inserts once the rest of the image is read.
   void prefetch(std::size_t h) const noexcept {
-    if (!slots_.empty()) detail::prefetch(&slots_[h & (slots_.size() - 1)]);
+    if (!slots_.empty()) support::prefetch(&slots_[h & (slots_.size() - 1)]);
   }
 
   /// Forgets every index and inserts those of `images` again (after images were removed).
@@ -745,7 +747,7 @@ class window_buffer {
     if (n > size_) {
       data_.reset(new (std::nothrow) char[n]);
       size_ = data_ ? n : 0;
-      if (data_) detail::advise_huge_pages(data_.get(), n);
+      if (data_) support::advise_huge_pages(data_.get(), n);
     }
     return data_.get();
   }
@@ -1334,7 +1336,7 @@ void page_parser::reserve_images(std::size_t text_bytes) {
   const std::size_t guess = st_.images.size() + text_bytes / 1024 + 16;
   if (st_.images.capacity() < guess) {
     st_.images.reserve(guess);
-    detail::advise_huge_pages(st_.images.data(), st_.images.capacity() * sizeof(image));
+    support::advise_huge_pages(st_.images.data(), st_.images.capacity() * sizeof(image));
     st_.origins.reserve(guess);
     st_.digests.reserve(st_.images, guess);
   }

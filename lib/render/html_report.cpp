@@ -7,7 +7,7 @@
 #include <ecrlp/time.hpp>
 
 // Before anything that may include <iomanip> or <filesystem> (see lib/report.cpp).
-#include "html_util.hpp"
+#include "render/html_util.hpp"
 
 #include <ecrlp/impact.hpp>
 #include <ecrlp/in_use.hpp>
@@ -22,7 +22,7 @@
 #include <string_view>
 #include <vector>
 
-#include "format_util.hpp"
+#include "render/format_util.hpp"
 
 namespace ecrlp {
 namespace {

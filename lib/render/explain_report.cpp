@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "format_util.hpp"
-#include "json_writer.hpp"
+#include "render/format_util.hpp"
+#include "render/json_writer.hpp"
 
 namespace ecrlp {
 namespace {

@@ -4,7 +4,7 @@
 
 // First, as in report.cpp: lint.hpp (through html_util.hpp) calls an unqualified quoted() that
 // std::quoted wins by ADL once <iomanip> is in (<filesystem>, through registry.hpp, brings it).
-#include "html_util.hpp"
+#include "render/html_util.hpp"
 
 #include <ecrlp/registry_diff_report.hpp>
 
@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "format_util.hpp"
+#include "render/format_util.hpp"
 
 namespace ecrlp {
 namespace {

@@ -22,7 +22,7 @@
 
 #include <fmt/format.h>
 
-#include "format_util.hpp"
+#include "render/format_util.hpp"
 
 namespace ecrlp::detail {
 

@@ -7,7 +7,7 @@
 /// remembers the byte offset where it starts (so a diagnostic found later, by JSON pointer, gets a
 /// line and column), duplicate object keys are reported instead of silently overwritten, nesting
 /// depth and the number of stored values are bounded, and no exception ever leaves the reader.
-/// Included by lib/policy_parser.cpp, lib/manifest_parser.cpp, lib/registry.cpp and lib/in_use.cpp.
+/// Included by lib/read/policy_parser.cpp, lib/read/manifest_parser.cpp, lib/read/registry_snapshot.cpp and lib/read/in_use_reader.cpp.
 
 #include <ecrlp/diagnostic.hpp>
 

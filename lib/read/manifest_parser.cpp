@@ -20,7 +20,7 @@
 #include <utility>
 #include <vector>
 
-#include "json_reader.hpp"
+#include "read/json_reader.hpp"
 
 namespace ecrlp {
 
@@ -28,7 +28,7 @@ namespace detail {
 
 // Reads a whole regular file or stream of at most `max_bytes` bytes into `out`. On failure adds an
 // `io.read` or `io.too_large` diagnostic naming the file and returns false. Shared with
-// lib/registry.cpp (external linkage; no header declares it).
+// lib/read/registry_snapshot.cpp (external linkage; no header declares it).
 [[nodiscard]] bool read_bounded_file(const std::filesystem::path& path, std::uintmax_t max_bytes,
                                      std::string& out, std::vector<diagnostic>& diags);
 
@@ -71,7 +71,7 @@ bool read_bounded_file(const std::filesystem::path& path, std::uintmax_t max_byt
 }
 
 // "a string", "an object", ...: how a message names the type of a value. Shared with
-// lib/registry.cpp.
+// lib/read/registry_snapshot.cpp.
 [[nodiscard]] std::string kind_phrase(const json_value& v);
 
 std::string kind_phrase(const json_value& v) {

@@ -16,7 +16,7 @@
 #include <ecrlp/policy_parser.hpp>
 #include <ecrlp/validate.hpp>
 
-#include "json_reader.hpp"
+#include "read/json_reader.hpp"
 
 #include <algorithm>
 #include <cerrno>

@@ -1,15 +1,12 @@
 // SPDX-License-Identifier: MIT
 //
-// Registry snapshots (docs/registry-snapshot.md): the loader and the parallel evaluation.
+// Registry snapshots (docs/registry-snapshot.md): the loader. Evaluating them is in
+// lib/evaluate/registry.cpp.
 //
 // load_registry   snapshot.json -> list repositories/ -> load each repository (in parallel):
 //                 repository.json, lifecycle-policy.json (load_policy), images/page-NNNN.json
 //                 (load_inventory), manifests/batch-NNNN.json (load_index_manifests), then the
 //                 consistency checks. A repository's problems stay on the repository.
-// evaluate_registry  one work queue of repository indices, largest first, over std::jthread
-//                 workers (detail::for_each_repository, also used by diff_registry and
-//                 simulate_registry); each result lands at its repository's index, so the output
-//                 order never depends on the threads.
 //
 // Containment: every path the loader opens is resolved (std::filesystem::canonical, which follows
 // every symbolic link) and must lie inside the resolved snapshot directory; files must be regular
@@ -37,12 +34,12 @@
 #include <utility>
 #include <vector>
 
-#include "json_reader.hpp"
+#include "read/json_reader.hpp"
 
 namespace ecrlp {
 
 namespace detail {
-// Defined in lib/manifest_parser.cpp.
+// Defined in lib/read/manifest_parser.cpp.
 [[nodiscard]] bool read_bounded_file(const std::filesystem::path& path, std::uintmax_t max_bytes,
                                      std::string& out, std::vector<diagnostic>& diags);
 [[nodiscard]] std::string kind_phrase(const json_value& v);
@@ -787,75 +784,6 @@ bool read_snapshot_json(const sandbox& box, const fs::path& dir, registry_snapsh
 
 }  // namespace
 
-// ---------------------------------------------------------------------------------------------
-// The work queue
-// ---------------------------------------------------------------------------------------------
-
-namespace detail {
-
-unsigned worker_count(unsigned requested, std::size_t jobs) noexcept {
-  unsigned n = requested != 0 ? requested : std::thread::hardware_concurrency();
-  if (n == 0) n = 1;
-  if (jobs < n) n = static_cast<unsigned>(std::max<std::size_t>(jobs, 1));
-  return n;
-}
-
-std::vector<std::size_t> image_counts(const registry_snapshot& snapshot) {
-  std::vector<std::size_t> counts;
-  counts.reserve(snapshot.repositories.size());
-  for (const auto& r : snapshot.repositories) counts.push_back(r.images.images.size());
-  return counts;
-}
-
-void for_each_repository(std::size_t count, std::span<const std::size_t> weights, unsigned threads,
-                         const std::function<void(std::size_t)>& fn) {
-  std::vector<std::size_t> jobs(count);
-  for (std::size_t i = 0; i < count; ++i) jobs[i] = i;
-  if (!weights.empty()) {
-    std::stable_sort(jobs.begin(), jobs.end(),
-                     [&](std::size_t a, std::size_t b) { return weights[a] > weights[b]; });
-  }
-  const unsigned n = worker_count(threads, count);
-  if (n <= 1) {
-    for (const std::size_t j : jobs) fn(j);
-    return;
-  }
-  std::atomic<std::size_t> next{0};
-  std::atomic<bool> stop{false};
-  std::mutex failure_mutex;
-  std::exception_ptr failure;
-  const auto record = [&](std::exception_ptr e) {
-    stop.store(true, std::memory_order_relaxed);
-    const std::lock_guard lock(failure_mutex);
-    if (!failure) failure = std::move(e);
-  };
-  {
-    std::vector<std::jthread> workers;
-    workers.reserve(n);
-    try {
-      for (unsigned t = 0; t < n; ++t) {
-        workers.emplace_back([&] {
-          try {
-            while (!stop.load(std::memory_order_relaxed)) {
-              const std::size_t k = next.fetch_add(1, std::memory_order_relaxed);
-              if (k >= jobs.size()) break;
-              fn(jobs[k]);
-            }
-          } catch (...) {
-            record(std::current_exception());
-          }
-        });
-      }
-    } catch (...) {
-      // A thread could not be started: the running ones stop after their current job.
-      record(std::current_exception());
-    }
-  }  // joins
-  if (failure) std::rethrow_exception(failure);
-}
-
-}  // namespace detail
-
 parse_result<registry_snapshot> load_registry(const std::filesystem::path& dir,
                                               const registry_load_options& options) {
   parse_result<registry_snapshot> result;
@@ -922,66 +850,6 @@ parse_result<registry_snapshot> load_registry(const std::filesystem::path& dir,
       snap.repositories.begin(), snap.repositories.end(),
       [](const repository_snapshot& a, const repository_snapshot& b) { return a.name < b.name; });
   result.value = std::move(snap);
-  return result;
-}
-
-registry_result evaluate_registry(const registry_snapshot& snapshot,
-                                  const registry_options& options,
-                                  const registry_progress& progress) {
-  registry_result result;
-  const auto& repos = snapshot.repositories;
-  result.repositories.resize(repos.size());
-  std::size_t jobs = 0;
-  for (std::size_t i = 0; i < repos.size(); ++i) {
-    result.repositories[i].repository = &repos[i];
-    if (repos[i].failed()) {
-      ++result.skipped;
-    } else {
-      ++jobs;
-    }
-  }
-
-  const lifecycle_policy no_policy;
-  std::mutex progress_mutex;
-  std::size_t done = 0;
-  std::size_t images_done = 0;
-  // Largest first: the long evaluations start early instead of finishing last on one thread.
-  const auto weights = detail::image_counts(snapshot);
-  detail::for_each_repository(repos.size(), weights, options.threads, [&](std::size_t i) {
-    const repository_snapshot& repo = repos[i];
-    if (repo.failed()) return;
-    repository_result& out = result.repositories[i];
-    const lifecycle_policy* policy = &no_policy;
-    if (options.override_policy != nullptr) {
-      policy = options.override_policy;
-      out.source = policy_source::overridden;
-    } else if (repo.policy) {
-      policy = &repo.policy->policy;
-      out.source = policy_source::own;
-    } else {
-      out.source = policy_source::none;
-    }
-    const std::span<const image> images = repo.images.images;
-    out.evaluation = evaluate(*policy, images,
-                              {.now = options.now,
-                               .indexes = repo.images.indexes,
-                               .independent_images = options.independent_images});
-    out.totals = summarize(images, out.evaluation);
-    out.evaluated = true;
-    const std::lock_guard lock(progress_mutex);
-    ++done;
-    images_done += images.size();
-    if (progress) progress(done, jobs, images_done);
-  });
-
-  for (const auto& r : result.repositories) {
-    if (!r.evaluated) continue;
-    ++result.evaluated;
-    if (r.source == policy_source::none) ++result.without_policy;
-    result.totals += r.totals;
-    result.guarded += r.evaluation.guarded;
-    result.referrers += r.evaluation.referrers;
-  }
   return result;
 }
 

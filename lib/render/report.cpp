@@ -4,7 +4,7 @@
 // First: lint.hpp (through html_util.hpp) calls its own unqualified quoted(std::string_view)
 // with std::string arguments, which std::quoted wins by ADL once <iomanip> is included (as
 // <filesystem>, through in_use.hpp, does).
-#include "html_util.hpp"
+#include "render/html_util.hpp"
 
 #include <ecrlp/impact.hpp>
 #include <ecrlp/in_use.hpp>
@@ -20,8 +20,9 @@
 #include <string>
 #include <vector>
 
-#include "format_util.hpp"
-#include "json_writer.hpp"
+#include "render/format_util.hpp"
+#include "render/json_writer.hpp"
+#include "support/memory.hpp"
 
 namespace ecrlp {
 namespace {
@@ -107,13 +108,13 @@ void prefetch_ahead(std::span<const image> images, const std::vector<std::size_t
                     std::size_t k) noexcept {
   if (k + 8 < order.size() && order[k + 8] < images.size()) {
     const auto* ahead = reinterpret_cast<const char*>(&images[order[k + 8]]);
-    detail::prefetch(ahead);
-    detail::prefetch(ahead + 64);
+    support::prefetch(ahead);
+    support::prefetch(ahead + 64);
   }
   if (k + 4 < order.size() && order[k + 4] < images.size()) {
     const image& ahead = images[order[k + 4]];
-    detail::prefetch(ahead.digest.data());
-    if (!ahead.tags.empty()) detail::prefetch(ahead.tags.data());
+    support::prefetch(ahead.digest.data());
+    if (!ahead.tags.empty()) support::prefetch(ahead.tags.data());
   }
 }
 
@@ -404,7 +405,7 @@ std::string render_preview_json(const preview_document& doc) {
   // Generous: pages of the reservation that are never written are never touched, while growing
   // would copy everything written so far.
   buffer.reserve(65536 + doc.policy_text.size() * 6 + acted * 1024);
-  detail::advise_huge_pages(buffer.data(), buffer.capacity());
+  support::advise_huge_pages(buffer.data(), buffer.capacity());
   json_writer w(buffer, 4);
   preview_json(w, doc);
   w.finish();
@@ -536,7 +537,7 @@ std::string render_preview_csv(const preview_document& doc) {
       "action,appliedRulePriority,ownerRulePriority";
   out += with_in_use ? ",inUse\r\n" : "\r\n";
   out.reserve(out.size() + doc.result.order.size() * 512);
-  detail::advise_huge_pages(out.data(), out.capacity());
+  support::advise_huge_pages(out.data(), out.capacity());
   std::vector<bool> in_use;
   if (with_in_use) {
     in_use = detail::in_use_flags(doc.images.size(), detail::view_of(doc.in_use),
