@@ -5,7 +5,7 @@
 // bytes_per_second = bytes of output.
 
 #include <ecrlp/evaluate.hpp>
-#include <ecrlp/report.hpp>
+#include <ecrlp/render.hpp>
 
 #include <benchmark/benchmark.h>
 
@@ -33,10 +33,10 @@ void render(benchmark::State& state) {
 }
 
 std::string render_json(const ecrlp::preview_document& doc) {
-  return ecrlp::render_preview_json(doc);
+  return ecrlp::render(doc, ecrlp::output_format::json);
 }
 std::string render_csv(const ecrlp::preview_document& doc) {
-  return ecrlp::render_preview_csv(doc);
+  return ecrlp::render(doc, ecrlp::output_format::csv);
 }
 
 void BM_render_preview_json(benchmark::State& state) { render<render_json>(state); }

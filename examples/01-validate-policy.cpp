@@ -7,7 +7,7 @@
 // Exit status: 0 valid, 1 invalid, 2 usage.
 
 #include <ecrlp/policy_parser.hpp>
-#include <ecrlp/report.hpp>
+#include <ecrlp/render.hpp>
 
 #include <cstdlib>
 #include <iostream>
@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
   const auto parsed = ecrlp::load_policy(argv[1]);
 
   // Every problem at once, compiler-style (warnings may accompany a valid policy).
-  std::cout << ecrlp::render_diagnostics_text(parsed.diagnostics);
+  std::cout << ecrlp::render(ecrlp::diagnostics_document{parsed.diagnostics}, ecrlp::output_format::text);
   for (const auto& d : parsed.diagnostics) {
     // The same facts, field by field: what a tool would read.
     std::cout << "  " << ecrlp::to_string(d.level) << " " << d.code << " at '" << d.pointer

@@ -10,7 +10,7 @@
 #include <ecrlp/evaluate.hpp>
 #include <ecrlp/inventory_parser.hpp>
 #include <ecrlp/policy_parser.hpp>
-#include <ecrlp/report.hpp>
+#include <ecrlp/render.hpp>
 #include <ecrlp/time.hpp>
 
 #include <cstdint>
@@ -44,8 +44,8 @@ int main(int argc, char** argv) {
   const auto policy = ecrlp::load_policy(files.front());
   const std::span<const std::filesystem::path> pages(files.begin() + 1, files.end());
   const auto inventory = ecrlp::load_inventory(pages);
-  std::cerr << ecrlp::render_diagnostics_text(policy.diagnostics)
-            << ecrlp::render_diagnostics_text(inventory.diagnostics);
+  std::cerr << ecrlp::render(ecrlp::diagnostics_document{policy.diagnostics}, ecrlp::output_format::text)
+            << ecrlp::render(ecrlp::diagnostics_document{inventory.diagnostics}, ecrlp::output_format::text);
   if (!policy || !inventory) return EXIT_FAILURE;
 
   const auto& rules = policy.value->policy;

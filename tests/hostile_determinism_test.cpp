@@ -9,7 +9,7 @@
 #include <ecrlp/evaluate.hpp>
 #include <ecrlp/inventory_parser.hpp>
 #include <ecrlp/policy_parser.hpp>
-#include <ecrlp/report.hpp>
+#include <ecrlp/render.hpp>
 #include <ecrlp/time.hpp>
 
 #include <nlohmann/json.hpp>
@@ -582,8 +582,8 @@ TEST_CASE("library: evaluate and the renderers ignore input order", "[determinis
     std::vector<std::string> order;
     for (const std::size_t i : result.order) order.push_back(imgs[i].digest);
     return std::tuple{by_digest, order,
-                      ecrlp::render_preview_json(doc) + ecrlp::render_preview_table(doc, 0) +
-                          ecrlp::render_preview_csv(doc),
+                      ecrlp::render(doc, ecrlp::output_format::json) + ecrlp::render(doc, ecrlp::output_format::text, {.max_rows = 0}) +
+                          ecrlp::render(doc, ecrlp::output_format::csv),
                       result.rules.size()};
   };
   const auto baseline = render(policy, images);

@@ -7,7 +7,7 @@
 
 #include <ecrlp/inventory_parser.hpp>
 #include <ecrlp/policy_parser.hpp>
-#include <ecrlp/report.hpp>
+#include <ecrlp/render.hpp>
 #include <ecrlp/time.hpp>
 
 #include <nlohmann/json.hpp>
@@ -239,10 +239,10 @@ TEST_CASE("every hostile file is refused with its code, pointer and position", "
     check_refusal(diags, name, size);
     // Both renderings are well-formed: the text is valid UTF-8 (messages shorten quoted input at
     // character boundaries), the JSON parses.
-    const std::string text = ecrlp::render_diagnostics_text(diags);
+    const std::string text = ecrlp::render(ecrlp::diagnostics_document{diags}, ecrlp::output_format::text);
     CHECK(text.find(e.code) != std::string::npos);
     CHECK(valid_utf8(text));
-    CHECK_NOTHROW(nlohmann::json::parse(ecrlp::render_diagnostics_json(diags)));
+    CHECK_NOTHROW(nlohmann::json::parse(ecrlp::render(ecrlp::diagnostics_document{diags}, ecrlp::output_format::json)));
     const diagnostic* d = find_code(diags, e.code);
     REQUIRE(d != nullptr);
     if (e.pointer) CHECK(d->pointer == *e.pointer);

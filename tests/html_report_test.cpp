@@ -7,23 +7,22 @@
 #include <ecrlp/diff.hpp>
 #include <ecrlp/evaluate.hpp>
 #include <ecrlp/explain.hpp>
-#include <ecrlp/explain_report.hpp>
-#include <ecrlp/html_report.hpp>
+#include <ecrlp/render.hpp>
 #include <ecrlp/impact.hpp>
 #include <ecrlp/in_use.hpp>
 #include <ecrlp/inventory_parser.hpp>
 #include <ecrlp/policy_parser.hpp>
-#include <ecrlp/report.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include "catch.hpp"
 #include "html_test_util.hpp"
-#include "render/html_util.hpp"
+#include "document/phrases.hpp"
+#include "render/html/charts.hpp"
+#include "render/html/page.hpp"
 #include "test_files.hpp"
 
 #include <ecrlp/registry.hpp>
-#include <ecrlp/registry_report.hpp>
 
 #include <algorithm>
 #include <cstdlib>
@@ -100,7 +99,7 @@ TEST_CASE("preview HTML: explanations are made with the evaluation's index manif
     ecrlp::preview_document doc{policy, "", images, result, now, "", ""};
     doc.indexes = indexes;
     doc.independent_images = independent;
-    const std::string html = ecrlp::render_preview_html(doc);
+    const std::string html = ecrlp::render(doc, ecrlp::output_format::html);
     const ecrlp::explainer ex(policy, images, options);
     REQUIRE(ex.explain(0).action == result.decisions[0].action);
     const auto rows = table_rows(html, "images");
@@ -132,7 +131,7 @@ TEST_CASE("preview HTML: each affected image expands to its explanation", "[html
   REQUIRE(affected.size() >= 3);
 
   SECTION("all rows") {
-    const std::string html = ecrlp::render_preview_html(doc);
+    const std::string html = ecrlp::render(doc, ecrlp::output_format::html);
     CHECK(xml_problem(html).empty());
     CHECK(self_contained(html));
     const auto rows = table_rows(html, "images");
@@ -157,7 +156,7 @@ TEST_CASE("preview HTML: each affected image expands to its explanation", "[html
     }
   }
   SECTION("capped: the oldest rows only, and the page says so") {
-    const std::string html = ecrlp::render_preview_html(doc, 2);
+    const std::string html = ecrlp::render(doc, ecrlp::output_format::html, {.max_rows = 2});
     CHECK(xml_problem(html).empty());
     const auto rows = table_rows(html, "images");
     REQUIRE(rows.size() == 2);
@@ -168,7 +167,7 @@ TEST_CASE("preview HTML: each affected image expands to its explanation", "[html
                     " affected images are listed (at most 2 rows") != std::string::npos);
   }
   SECTION("no cap") {
-    const std::string html = ecrlp::render_preview_html(doc, 0);
+    const std::string html = ecrlp::render(doc, ecrlp::output_format::html, {.max_rows = 0});
     CHECK(table_rows(html, "images").size() == affected.size());
     CHECK(html.find("no limit was set") != std::string::npos);
   }
@@ -181,7 +180,7 @@ TEST_CASE("diff HTML: summaries, charts, kinds of change, changed images", "[htm
   const auto d = ecrlp::diff(before, after, images, {.now = now});
   REQUIRE(d.changes.size() == 5);
   const ecrlp::diff_document doc{before, after, "old <&> 'a'.json", "new.json", images, d, now};
-  const std::string html = ecrlp::render_diff_html(doc);
+  const std::string html = ecrlp::render(doc, ecrlp::output_format::html);
   INFO(html);
   CHECK(xml_problem(html).empty());
   CHECK(self_contained(html));
@@ -222,7 +221,7 @@ TEST_CASE("diff HTML: summaries, charts, kinds of change, changed images", "[htm
     const auto& c = d.changes[k];
     INFO(rows[k]);
     CHECK(rows[k].find(images[c.image_index].digest) != std::string::npos);
-    CHECK(rows[k].find(ecrlp::detail::html_escape(ecrlp::describe(c.kind))) != std::string::npos);
+    CHECK(rows[k].find(ecrlp::writer::html::html_escape(ecrlp::describe(c.kind))) != std::string::npos);
     const std::string old_head = "\nold policy (old &lt;&amp;&gt; &#39;a&#39;.json): ";
     const std::string new_head = "\nnew policy (new.json): ";
     const std::size_t old_at = rows[k].find(old_head);
@@ -248,7 +247,7 @@ TEST_CASE("diff HTML: summaries, charts, kinds of change, changed images", "[htm
     }
   }
   // capped
-  const std::string capped = ecrlp::render_diff_html(doc, 1);
+  const std::string capped = ecrlp::render(doc, ecrlp::output_format::html, {.max_rows = 1});
   CHECK(xml_problem(capped).empty());
   CHECK(table_rows(capped, "images").size() == 1);
   CHECK(capped.find("The 1 oldest of 5 changed images are listed (at most 1 rows") != std::string::npos);
@@ -259,7 +258,7 @@ TEST_CASE("diff HTML of a policy with itself lists no image", "[html]") {
   const auto images = load_images();
   const auto d = ecrlp::diff(policy, policy, images, {.now = now});
   const ecrlp::diff_document doc{policy, policy, "p.json", "p.json", images, d, now};
-  const std::string html = ecrlp::render_diff_html(doc);
+  const std::string html = ecrlp::render(doc, ecrlp::output_format::html);
   CHECK(xml_problem(html).empty());
   CHECK(table_rows(html, "images").empty());
   CHECK(html.find("<strong>0</strong> change fate") != std::string::npos);
@@ -289,9 +288,9 @@ TEST_CASE("ecrlp diff --format html", "[html]") {
   const auto images = load_images();
   const auto d = ecrlp::diff(before, after, images, {.now = now});
   const ecrlp::diff_document doc{before, after, old_path, new_path, images, d, now};
-  CHECK(out == ecrlp::render_diff_html(doc));
+  CHECK(out == ecrlp::render(doc, ecrlp::output_format::html));
   REQUIRE(run({"--format", "html", "--max-rows", "2"}, out, err) == 0);
-  CHECK(out == ecrlp::render_diff_html(doc, 2));
+  CHECK(out == ecrlp::render(doc, ecrlp::output_format::html, {.max_rows = 2}));
   CHECK(run({"--format", "html", "--max-rows", "two"}, out, err) == 2);
   CHECK(out.empty());
   CHECK(err.find("--max-rows takes a whole number") != std::string::npos);
@@ -448,7 +447,7 @@ TEST_CASE("sortable tables, clicked in headless Chromium", "[html][chromium]") {
   SECTION("preview") {
     const auto result = ecrlp::evaluate(before, images, {.now = now});
     const ecrlp::preview_document doc{before, "", images, result, now, "", ""};
-    const std::string page = ecrlp::render_preview_html(doc);
+    const std::string page = ecrlp::render(doc, ecrlp::output_format::html);
     std::vector<std::uint64_t> sizes;
     for (std::size_t i = 0; i < images.size(); ++i) {
       if (result.decisions[i].action != ecrlp::fate::keep) sizes.push_back(images[i].size_bytes);
@@ -464,7 +463,7 @@ TEST_CASE("sortable tables, clicked in headless Chromium", "[html][chromium]") {
   SECTION("diff") {
     const auto d = ecrlp::diff(before, after, images, {.now = now});
     const ecrlp::diff_document doc{before, after, "policy.json", "policy-new.json", images, d, now};
-    const std::string page = ecrlp::render_diff_html(doc);
+    const std::string page = ecrlp::render(doc, ecrlp::output_format::html);
     std::vector<std::uint64_t> sizes;
     for (const auto& c : d.changes) sizes.push_back(images[c.image_index].size_bytes);
     check_sorting(selftest_report(browser_dom(chromium, dir, page, "#ecrlp-selftest")),
@@ -544,7 +543,7 @@ struct single_preview {
     doc.in_use = &matches;
     doc.violations = &violations;
     doc.impact = &effect;
-    html = ecrlp::render_preview_html(doc);
+    html = ecrlp::render(doc, ecrlp::output_format::html);
   }
   single_preview(const single_preview&) = delete;
   single_preview& operator=(const single_preview&) = delete;
@@ -587,7 +586,7 @@ struct registry_preview {
     unmatched = coverage.unmatched();
     const ecrlp::registry_document doc{snap, result, outcomes, total, snapshot_now(), {},
                                        {true, in_use.refs, unmatched}};
-    html = ecrlp::render_registry_html(doc);
+    html = ecrlp::render(doc, ecrlp::output_format::html);
   }
   registry_preview(const registry_preview&) = delete;
   registry_preview& operator=(const registry_preview&) = delete;

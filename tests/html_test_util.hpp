@@ -13,9 +13,11 @@
 #include <vector>
 
 #include <ecrlp/explain.hpp>
-#include <ecrlp/explain_report.hpp>
+#include <ecrlp/render.hpp>
 
-#include "render/html_util.hpp"
+#include "document/phrases.hpp"
+#include "render/html/charts.hpp"
+#include "render/html/page.hpp"
 
 namespace html_test {
 
@@ -124,13 +126,13 @@ inline std::vector<std::string> tbody_rows(const std::string& html, std::size_t 
 inline std::vector<std::string> explain_lines(const ecrlp::explainer& ex, std::size_t i) {
   std::ostringstream text;
   const std::size_t which[] = {i};
-  ecrlp::write_explain_text(text, ex, which);
+  ecrlp::render(text, ecrlp::explain_document{ex, which}, ecrlp::output_format::text);
   std::vector<std::string> lines;
   std::istringstream in(text.str());
   std::string line;
   std::size_t n = 0;
   while (std::getline(in, line)) {
-    if (n++ >= 3) lines.push_back(ecrlp::detail::html_escape(line.substr(line.find_first_not_of(' '))));
+    if (n++ >= 3) lines.push_back(ecrlp::writer::html::html_escape(line.substr(line.find_first_not_of(' '))));
   }
   return lines;
 }

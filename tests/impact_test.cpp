@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <ecrlp/evaluate.hpp>
 #include <ecrlp/impact.hpp>
-#include <ecrlp/report.hpp>
+#include <ecrlp/render.hpp>
 
 #include <chrono>
 #include <cmath>

@@ -6,7 +6,7 @@
 // repositories and policies (explain_fixtures.hpp), some of whose tags and digests need escaping.
 
 #include <ecrlp/explain.hpp>
-#include <ecrlp/explain_report.hpp>
+#include <ecrlp/render.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -128,7 +128,7 @@ TEST_CASE("streamed explain JSON is byte-identical to the per-image dump", "[per
     if (seed % 10 == 0) which.clear();  // an empty "images": []
     if (seed % 10 == 1 && which.size() > 1) which.resize(1);
     std::ostringstream got;
-    write_explain_json(got, ex, which);
+    ecrlp::render(got, ecrlp::explain_document{ex, which}, ecrlp::output_format::json);
     const std::string want = reference_render(ex, which);
     ++documents;
     escaped += want.find("\\\"") != std::string::npos ? 1U : 0U;

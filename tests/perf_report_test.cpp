@@ -9,7 +9,7 @@
 #include <ecrlp/evaluate.hpp>
 #include <ecrlp/inventory_parser.hpp>
 #include <ecrlp/policy_parser.hpp>
-#include <ecrlp/report.hpp>
+#include <ecrlp/render.hpp>
 #include <ecrlp/version.hpp>
 
 #include <nlohmann/json.hpp>
@@ -258,10 +258,10 @@ std::size_t count_mismatches(std::uint64_t first_seed, std::size_t seeds, const 
     generator g(seed);
     const random_document r(g, seed, size);
     const ecrlp::preview_document doc = r.document();
-    const std::string got = ecrlp::render_preview_json(doc);
+    const std::string got = ecrlp::render(doc, ecrlp::output_format::json);
     const std::string want = reference_render(doc);
     std::ostringstream streamed;
-    ecrlp::write_preview_json(streamed, doc);
+    ecrlp::render(streamed, doc, ecrlp::output_format::json);
     if (streamed.str() != got && ++mismatches <= 3) {
       FAIL_CHECK("seed " << seed << ": write_preview_json differs from render_preview_json");
     }
@@ -318,7 +318,7 @@ TEST_CASE("write_preview_json streams many chunks, byte-identical to render_prev
   REQUIRE(result.expiring > 1000);
   const ecrlp::preview_document doc{policy.value->policy, policy.value->text, inv.value->images,
                                     result, now, "story", ""};
-  const std::string whole = ecrlp::render_preview_json(doc);
+  const std::string whole = ecrlp::render(doc, ecrlp::output_format::json);
   REQUIRE(whole.size() > 8 * 65536);
 
   /// Counts the writes it receives, so the test knows the output really came in chunks.
@@ -334,7 +334,7 @@ TEST_CASE("write_preview_json streams many chunks, byte-identical to render_prev
   };
   counting_buf buf;
   std::ostream out(&buf);
-  ecrlp::write_preview_json(out, doc);
+  ecrlp::render(out, doc, ecrlp::output_format::json);
   CHECK(out.good());
   CHECK(buf.str() == whole);
   CHECK(buf.writes >= whole.size() / (2 * 65536));

@@ -18,7 +18,7 @@
 
 #include <ecrlp/policy_parser.hpp>
 #include <ecrlp/registry.hpp>
-#include <ecrlp/registry_diff_report.hpp>
+#include <ecrlp/render.hpp>
 #include <ecrlp/time.hpp>
 
 #include "catch.hpp"
@@ -415,12 +415,12 @@ TEST_CASE("registry diff --format html is the library's page, capped by --max-ro
                     "--format", "html"});
   CHECK(r.status == 0);
   CHECK(r.err.empty());
-  CHECK(r.out == ecrlp::render_registry_diff_html(doc));
+  CHECK(r.out == ecrlp::render(doc, ecrlp::output_format::html));
   r = run_cli({"diff", "--registry", snapshot_dir, "--policy", everywhere, "--now", now_text,
                "--format", "html", "--max-rows", "2"});
   CHECK(r.status == 0);
-  CHECK(r.out == ecrlp::render_registry_diff_html(doc, 2));
-  CHECK(r.out != ecrlp::render_registry_diff_html(doc));
+  CHECK(r.out == ecrlp::render(doc, ecrlp::output_format::html, {.max_rows = 2}));
+  CHECK(r.out != ecrlp::render(doc, ecrlp::output_format::html));
   r = run_cli({"diff", "--help"});
   CHECK(r.status == 0);
   CHECK(r.out.find("With\n                             --registry: the kinds of change") !=
@@ -478,16 +478,13 @@ TEST_CASE("explain --registry --in-use names the references; JSON has inUse", "[
 
 TEST_CASE("cli common: flags, --max-rows, prices and image options", "[registry_cli]") {
   using namespace ecrlp::cli;
-  static constexpr option_spec specs[] = {images_option,  registry_option,
-                                          manifests_option, independent_images_option,
-                                          price_standard_option, price_archive_option,
-                                          {"max-rows"}};
-  const auto parse = [](std::vector<std::string_view> args, command_line& cl) {
-    return parse_command_line(args, specs, cl);
+  const command_def& preview = *find_command("preview");
+  const auto parse = [&](std::vector<std::string_view> args, command_line& cl) {
+    return parse_command_line(preview, args, cl);
   };
   SECTION("a flag takes no value and is recorded") {
     command_line cl;
-    REQUIRE_FALSE(parse({"--independent-images", "--images", "a.json"}, cl));
+    REQUIRE_FALSE(parse({"--independent-images", "--images", "a.json", "--policy", "p"}, cl));
     CHECK(cl.has("independent-images"));
     CHECK(cl.get("images") == "a.json");
     command_line bad;
@@ -496,36 +493,45 @@ TEST_CASE("cli common: flags, --max-rows, prices and image options", "[registry_
   }
   SECTION("--images and --registry exclude each other; --manifests needs --images") {
     command_line both;
-    REQUIRE_FALSE(parse({"--images", "a", "--registry", "d"}, both));
-    CHECK(check_image_options(both).value_or("").find("cannot be used together") !=
-          std::string::npos);
+    CHECK(parse({"--images", "a", "--registry", "d"}, both).value_or("").find(
+              "cannot be used together") != std::string::npos);
     command_line manifests;
-    REQUIRE_FALSE(parse({"--registry", "d", "--manifests", "m"}, manifests));
-    CHECK(check_image_options(manifests));
+    CHECK(parse({"--registry", "d", "--manifests", "m"}, manifests).value_or("").find(
+              "--manifests goes with --images") != std::string::npos);
+    command_line alone;
+    CHECK(parse({"--policy", "p", "--manifests", "m"}, alone).value_or("").find(
+              "--images FILE is required") != std::string::npos);
     command_line none;
-    CHECK(check_image_options(none));
-    CHECK_FALSE(check_image_options(none, false));
+    CHECK(parse({}, none) ==
+          std::optional<std::string>("--policy FILE is required (or --registry DIR)"));
+  }
+  SECTION("a choice takes one of its values") {
+    command_line cl;
+    CHECK(parse({"--format", "xml"}, cl) ==
+          std::optional<std::string>(
+              "unknown --format 'xml' (expected table, json, csv, html, markdown)"));
   }
   SECTION("--max-rows and prices") {
     std::ostringstream err;
     command_line cl;
-    REQUIRE_FALSE(parse({"--max-rows", "7", "--price-archive", "0.0125"}, cl));
-    CHECK(max_rows_option(cl, "x", 50, err) == std::optional<std::size_t>(7));
+    REQUIRE_FALSE(parse({"--registry", "d", "--max-rows", "7", "--price-archive", "0.0125"}, cl));
+    bool bad = false;
+    CHECK(max_rows_option(cl, "x", bad, err) == std::optional<std::size_t>(7));
+    CHECK_FALSE(bad);
     const auto p = prices_option(cl, "x", err);
     REQUIRE(p);
     CHECK(p->archive_per_gb_month == 0.0125);
     CHECK(p->standard_per_gb_month == ecrlp::storage_prices{}.standard_per_gb_month);
     CHECK(err.str().empty());
-    for (const auto* bad : {"-0.5", "1e3x", "", "nan"}) {
+    for (const auto* wrong : {"-0.5", "1e3x", "", "nan"}) {
       command_line c;
-      REQUIRE_FALSE(parse({"--price-standard", bad, "--max-rows", "x"}, c));
+      REQUIRE_FALSE(parse({"--registry", "d", "--price-standard", wrong, "--max-rows", "x"}, c));
       std::ostringstream e;
       CHECK_FALSE(prices_option(c, "x", e));
-      CHECK_FALSE(max_rows_option(c, "x", 50, e));
+      bool rows_bad = false;
+      CHECK_FALSE(max_rows_option(c, "x", rows_bad, e));
+      CHECK(rows_bad);
       CHECK(e.str().find("--price-standard takes a price") != std::string::npos);
     }
-  }
-  SECTION("json_string escapes") {
-    CHECK(json_string("a\"b\\c\n") == "\"a\\\"b\\\\c\\u000a\"");
   }
 }

@@ -8,17 +8,17 @@
 #include <ecrlp/diff.hpp>
 #include <ecrlp/evaluate.hpp>
 #include <ecrlp/explain.hpp>
-#include <ecrlp/explain_report.hpp>
-#include <ecrlp/html_report.hpp>
+#include <ecrlp/render.hpp>
 #include <ecrlp/policy_parser.hpp>
 #include <ecrlp/registry.hpp>
-#include <ecrlp/registry_diff_report.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include "catch.hpp"
 #include "html_test_util.hpp"
-#include "render/html_util.hpp"
+#include "document/phrases.hpp"
+#include "render/html/charts.hpp"
+#include "render/html/page.hpp"
 
 #include <algorithm>
 #include <array>
@@ -104,7 +104,7 @@ TEST_CASE("registry diff HTML: well-formed, self-contained, totals per kind and 
   const auto after = load_policy(everywhere);
   const auto doc = ecrlp::diff_registry(snap, {.now = now, .new_policy = &after, .new_name = everywhere});
   REQUIRE(doc.repositories.size() == snap.repositories.size());
-  const std::string html = ecrlp::render_registry_diff_html(doc);
+  const std::string html = ecrlp::render(doc, ecrlp::output_format::html);
   INFO(html);
   CHECK(xml_problem(html).empty());
   CHECK(self_contained(html));
@@ -148,7 +148,7 @@ TEST_CASE("registry diff HTML: well-formed, self-contained, totals per kind and 
     INFO(repos[r]);
     const auto c = cells(repos[r]);
     REQUIRE(c.size() == 4 + ecrlp::change_kind_count + 1);
-    CHECK(c[0].find(ecrlp::detail::html_escape(repo.name)) != std::string::npos);
+    CHECK(c[0].find(ecrlp::writer::html::html_escape(repo.name)) != std::string::npos);
     const auto d = ecrlp::diff(repo.policy ? repo.policy->policy : none, after, repo.images.images,
                                {.now = now, .indexes = repo.images.indexes});
     CHECK(c[3] == "<td class=\"n\">" + std::to_string(d.changes.size()));
@@ -167,7 +167,7 @@ TEST_CASE("registry diff HTML: well-formed, self-contained, totals per kind and 
     }
     ++changed;
     CHECK(c[0].find("<a href=\"#repo-" + std::to_string(r) + "\">") != std::string::npos);
-    CHECK(html.find(section + ecrlp::detail::html_escape(repo.name) + "</h3>") != std::string::npos);
+    CHECK(html.find(section + ecrlp::writer::html::html_escape(repo.name) + "</h3>") != std::string::npos);
     CHECK(html.find("<svg class=\"chart\" id=\"repo-" + std::to_string(r) + "-bytes\"") != std::string::npos);
     REQUIRE(rows.size() == d.changes.size());
     for (std::size_t k = 0; k < rows.size(); ++k) {
@@ -190,7 +190,7 @@ TEST_CASE("registry diff HTML: each changed image unfolds to both explanations",
     INFO("independent images: " << independent);
     const auto doc = ecrlp::diff_registry(
         snap, {.now = now, .new_policy = &after, .new_name = everywhere, .independent_images = independent});
-    const std::string html = ecrlp::render_registry_diff_html(doc, 0);
+    const std::string html = ecrlp::render(doc, ecrlp::output_format::html, {.max_rows = 0});
     CHECK(xml_problem(html).empty());
     std::size_t checked = 0;
     for (std::size_t r = 0; r < snap.repositories.size(); ++r) {
@@ -206,14 +206,14 @@ TEST_CASE("registry diff HTML: each changed image unfolds to both explanations",
       const ecrlp::explainer new_ex(after, repo.images.images, options);
       const std::string old_head =
           "\nold policy (" +
-          ecrlp::detail::html_escape(repo.policy ? (repo.directory / "lifecycle-policy.json").string()
+          ecrlp::writer::html::html_escape(repo.policy ? (repo.directory / "lifecycle-policy.json").string()
                                                  : std::string("(no policy)")) +
           "): ";
-      const std::string new_head = "\nnew policy (" + ecrlp::detail::html_escape(everywhere) + "): ";
+      const std::string new_head = "\nnew policy (" + ecrlp::writer::html::html_escape(everywhere) + "): ";
       for (std::size_t k = 0; k < rows.size(); ++k) {
         const auto& c = rd.diff.changes[k];
         INFO(rows[k]);
-        CHECK(rows[k].find(ecrlp::detail::html_escape(ecrlp::describe(c.kind))) != std::string::npos);
+        CHECK(rows[k].find(ecrlp::writer::html::html_escape(ecrlp::describe(c.kind))) != std::string::npos);
         const std::size_t old_at = rows[k].find(old_head);
         const std::size_t new_at = rows[k].find(new_head);
         REQUIRE(old_at != std::string::npos);
@@ -253,7 +253,7 @@ TEST_CASE("registry diff HTML: a failed repository is listed as skipped", "[regi
                                                .old_name = "old <policy>.json",
                                                .new_policy = &after,
                                                .new_name = everywhere});
-  const std::string html = ecrlp::render_registry_diff_html(doc);
+  const std::string html = ecrlp::render(doc, ecrlp::output_format::html);
   INFO(html);
   CHECK(xml_problem(html).empty());
   CHECK(self_contained(html));
@@ -299,7 +299,7 @@ TEST_CASE("registry diff HTML: --max-rows caps the whole page and says so", "[re
   };
   for (const std::size_t cap : {std::size_t{1}, std::size_t{3}, total - 1}) {
     INFO("max rows " << cap);
-    const std::string html = ecrlp::render_registry_diff_html(doc, cap);
+    const std::string html = ecrlp::render(doc, ecrlp::output_format::html, {.max_rows = cap});
     CHECK(xml_problem(html).empty());
     CHECK(listed_rows(html) == cap);
     CHECK(count(html, "<details>") == cap);
@@ -319,7 +319,7 @@ TEST_CASE("registry diff HTML: --max-rows caps the whole page and says so", "[re
     }
   }
   for (const std::size_t cap : {std::size_t{0}, total, total + 5}) {
-    const std::string html = ecrlp::render_registry_diff_html(doc, cap);
+    const std::string html = ecrlp::render(doc, ecrlp::output_format::html, {.max_rows = cap});
     CHECK(listed_rows(html) == total);
     CHECK(html.find("All " + std::to_string(total) + " changed images are listed") != std::string::npos);
     CHECK(html.find("-cap\"") == std::string::npos);
@@ -335,7 +335,7 @@ TEST_CASE("registry diff HTML: a policy diffed with itself changes nothing", "[r
                                                .new_policy = &policy,
                                                .new_name = everywhere});
   CHECK(doc.repositories_changed == 0);
-  const std::string html = ecrlp::render_registry_diff_html(doc);
+  const std::string html = ecrlp::render(doc, ecrlp::output_format::html);
   CHECK(xml_problem(html).empty());
   CHECK(html.find("id=\"no-change\"") != std::string::npos);
   CHECK(html.find("id=\"repository-changes\"") == std::string::npos);
@@ -375,7 +375,7 @@ TEST_CASE("registry diff HTML: sortable tables, clicked in headless Chromium",
   const fs::path dir = fs::temp_directory_path() / ("ecrlp-registry-diff-test-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
-  std::ofstream(dir / "report.html", std::ios::binary) << ecrlp::render_registry_diff_html(doc);
+  std::ofstream(dir / "report.html", std::ios::binary) << ecrlp::render(doc, ecrlp::output_format::html);
   const std::string command = "timeout 120 '" + chromium +
                               "' --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir='" +
                               (dir / "profile").string() + "' --dump-dom 'file://" +

@@ -8,9 +8,8 @@
 #include <ecrlp/diff.hpp>
 #include <ecrlp/policy_parser.hpp>
 #include <ecrlp/registry.hpp>
-#include <ecrlp/registry_diff_report.hpp>
+#include <ecrlp/render.hpp>
 #include <ecrlp/simulate.hpp>
-#include <ecrlp/simulate_report.hpp>
 
 #include "catch.hpp"
 
@@ -49,8 +48,8 @@ const ecrlp::timestamp now = *ecrlp::parse_timestamp("2026-11-28T06:00:00Z");
 
 /// Every renderer's output of a registry diff, concatenated.
 std::string render_all(const ecrlp::registry_diff_document& doc) {
-  return ecrlp::render_registry_diff_table(doc) + ecrlp::render_registry_diff_json(doc) +
-         ecrlp::render_registry_diff_csv(doc) + ecrlp::render_registry_diff_html(doc, 0);
+  return ecrlp::render(doc, ecrlp::output_format::text) + ecrlp::render(doc, ecrlp::output_format::json) +
+         ecrlp::render(doc, ecrlp::output_format::csv) + ecrlp::render(doc, ecrlp::output_format::html, {.max_rows = 0});
 }
 
 /// The shared options of the registry simulations: half a year, daily, with forecast pushes (so
@@ -79,9 +78,9 @@ std::string render_all(const ecrlp::simulation_options& shared,
     entries[k].simulation = &docs.back();
   }
   const ecrlp::registry_simulation_document doc{shared, entries, "", false, "snap"};
-  return ecrlp::render_registry_simulation_table(doc) +
-         ecrlp::render_registry_simulation_json(doc) + ecrlp::render_registry_simulation_csv(doc) +
-         ecrlp::render_registry_simulation_html(doc, 0);
+  return ecrlp::render(doc, ecrlp::output_format::text) +
+         ecrlp::render(doc, ecrlp::output_format::json) + ecrlp::render(doc, ecrlp::output_format::csv) +
+         ecrlp::render(doc, ecrlp::output_format::html, {.max_rows = 0});
 }
 
 }  // namespace
@@ -266,7 +265,7 @@ TEST_CASE("simulate_registry is the same with 1, 2 and 7 threads", "[registry_pa
     const ecrlp::simulation_document expected_doc{policy, repo.images.images, opt, r, {}};
     const ecrlp::simulation_document doc{*s.simulated_policy, repo.images.images, s.options,
                                          s.result, {}};
-    CHECK(ecrlp::render_simulation_json(doc) == ecrlp::render_simulation_json(expected_doc));
+    CHECK(ecrlp::render(doc, ecrlp::output_format::json) == ecrlp::render(expected_doc, ecrlp::output_format::json));
   }
   REQUIRE(simulated >= 2);  // several repositories, so the threads share work
 

@@ -16,15 +16,16 @@
 
 #include <nlohmann/json.hpp>
 
-#include <ecrlp/html_report.hpp>
+#include <ecrlp/render.hpp>
 #include <ecrlp/simulate.hpp>
-#include <ecrlp/simulate_report.hpp>
 
 #include "catch.hpp"
 #include "cli_runner.hpp"
 #include "common.hpp"
 #include "html_test_util.hpp"
-#include "render/html_util.hpp"
+#include "document/phrases.hpp"
+#include "render/html/charts.hpp"
+#include "render/html/page.hpp"
 
 namespace {
 
@@ -418,7 +419,7 @@ TEST_CASE("registry simulation HTML: the total charts are registry_simulation_to
                                                                  {"beta", "own", &d2},
                                                                  {"gamma", "none", nullptr}};
   const ecrlp::registry_simulation_document doc{options, entries, "", false, "/snap"};
-  const std::string html = ecrlp::render_registry_simulation_html(doc);
+  const std::string html = ecrlp::render(doc, ecrlp::output_format::html);
   INFO(html);
   CHECK(html_test::xml_problem(html).empty());
   CHECK(html_test::self_contained(html));
@@ -427,7 +428,7 @@ TEST_CASE("registry simulation HTML: the total charts are registry_simulation_to
   const auto total = ecrlp::registry_simulation_total(entries);
   REQUIRE(total.size() == 13);
   std::vector<std::string> labels;
-  std::vector<ecrlp::detail::chart_series> images = {
+  std::vector<ecrlp::writer::html::chart_series> images = {
       {"standard", "#3b6fd8", {}}, {"archive", "#a65fd0", {}}, {"activating", "#5fb49c", {}}};
   auto bytes = images;
   for (std::size_t k = 0; k < total.size(); ++k) {
@@ -445,10 +446,10 @@ TEST_CASE("registry simulation HTML: the total charts are registry_simulation_to
     bytes[1].values.push_back(double(s.archive.bytes));
     bytes[2].values.push_back(double(s.activating.bytes));
   }
-  const std::string images_chart = ecrlp::detail::stacked_area_chart(
+  const std::string images_chart = ecrlp::writer::html::stacked_area_chart(
       "images-over-time", "Images after each step", labels, images,
       [](double v) { return ecrlp::detail::group_digits(static_cast<std::uint64_t>(v)); });
-  const std::string bytes_chart = ecrlp::detail::stacked_area_chart(
+  const std::string bytes_chart = ecrlp::writer::html::stacked_area_chart(
       "bytes-over-time", "Bytes after each step", labels, bytes,
       [](double v) { return ecrlp::detail::human_bytes(static_cast<std::uint64_t>(v)); });
   CHECK(html.find(images_chart) != std::string::npos);
@@ -479,7 +480,7 @@ TEST_CASE("registry simulation HTML: the total charts are registry_simulation_to
   CHECK(html.find("Snapshot <code>/snap</code>.") != std::string::npos);
 
   // A repository's section shows the same explained rows as its own simulation page.
-  const std::string single = ecrlp::render_simulation_html(d1, 1000);
+  const std::string single = ecrlp::render(d1, ecrlp::output_format::html, {.max_rows = 1000});
   const auto rows_of = [](std::string_view page, std::string_view id) {
     const std::string_view t =
         between(page, std::string("id=\"") + std::string(id) + "\"", "</table>");

@@ -13,7 +13,7 @@
 #include <ecrlp/evaluate.hpp>
 #include <ecrlp/policy_parser.hpp>
 #include <ecrlp/registry.hpp>
-#include <ecrlp/report.hpp>
+#include <ecrlp/render.hpp>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>

@@ -4,13 +4,14 @@
 // every report unchanged by the optional members when they are not set.
 
 // First: lint.hpp (through html_util.hpp) must come before <iomanip> (see lib/report.cpp).
-#include "render/html_util.hpp"
+#include "document/phrases.hpp"
+#include "render/html/charts.hpp"
+#include "render/html/page.hpp"
 
 #include <ecrlp/evaluate.hpp>
-#include <ecrlp/html_report.hpp>
+#include <ecrlp/render.hpp>
 #include <ecrlp/impact.hpp>
 #include <ecrlp/in_use.hpp>
-#include <ecrlp/report.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -179,8 +180,8 @@ TEST_CASE("without in-use data or impact the reports are unchanged", "[report][i
   const fixture f;
   const auto plain = f.plain();
   for (const std::string& text :
-       {ecrlp::render_preview_table(plain), ecrlp::render_preview_json(plain),
-        ecrlp::render_preview_csv(plain), ecrlp::render_preview_html(plain)}) {
+       {ecrlp::render(plain, ecrlp::output_format::text), ecrlp::render(plain, ecrlp::output_format::json),
+        ecrlp::render(plain, ecrlp::output_format::csv), ecrlp::render(plain, ecrlp::output_format::html)}) {
     CHECK(text.find("IN USE") == std::string::npos);
     CHECK(text.find("In use") == std::string::npos);
     CHECK(text.find("inUse") == std::string::npos);
@@ -194,8 +195,8 @@ TEST_CASE("without in-use data or impact the reports are unchanged", "[report][i
 TEST_CASE("table: the in-use block comes first, every violation with its references",
           "[report][in_use]") {
   const fixture f;
-  const std::string plain = ecrlp::render_preview_table(f.plain());
-  const std::string text = ecrlp::render_preview_table(f.with_in_use());
+  const std::string plain = ecrlp::render(f.plain(), ecrlp::output_format::text);
+  const std::string text = ecrlp::render(f.with_in_use(), ecrlp::output_format::text);
   const auto lines = lines_of(text);
   REQUIRE(lines.size() > 9);
   CHECK(lines[0] == "IN USE - would be removed: 2 of 3 running images");
@@ -224,7 +225,7 @@ TEST_CASE("table: the in-use block comes first, every violation with its referen
 TEST_CASE("table: an in-use list that nothing violates says so", "[report][in_use]") {
   const fixture f("app:dev\n");
   REQUIRE(f.violations.empty());
-  const std::string text = ecrlp::render_preview_table(f.with_in_use());
+  const std::string text = ecrlp::render(f.with_in_use(), ecrlp::output_format::text);
   CHECK(text.starts_with("In use: 1 running image; none is expired or transitioned.\n\n"
                          "Lifecycle policy preview of app"));
   CHECK(text.find("[IN USE]") == std::string::npos);
@@ -232,10 +233,10 @@ TEST_CASE("table: an in-use list that nothing violates says so", "[report][in_us
 
 TEST_CASE("table: the impact section has compute_impact's figures", "[report][impact]") {
   const fixture f;
-  const std::string plain = ecrlp::render_preview_table(f.plain());
+  const std::string plain = ecrlp::render(f.plain(), ecrlp::output_format::text);
   ecrlp::preview_document doc = f.plain();
   doc.impact = &f.im;
-  const std::string text = ecrlp::render_preview_table(doc);
+  const std::string text = ecrlp::render(doc, ecrlp::output_format::text);
   REQUIRE(text.starts_with(plain));  // no warnings here: the section comes last
   const auto lines = lines_of(text.substr(plain.size()));
   // Independent arithmetic: 16 GiB standard before; after, 1 GiB standard and 10 GiB archive.
@@ -264,8 +265,8 @@ TEST_CASE("table: the impact section has compute_impact's figures", "[report][im
 
 TEST_CASE("JSON: violations before previewResults; the rest unchanged", "[report][in_use]") {
   const fixture f;
-  const auto plain = ordered_json::parse(ecrlp::render_preview_json(f.plain()));
-  auto j = ordered_json::parse(ecrlp::render_preview_json(f.with_in_use()));
+  const auto plain = ordered_json::parse(ecrlp::render(f.plain(), ecrlp::output_format::json));
+  auto j = ordered_json::parse(ecrlp::render(f.with_in_use(), ecrlp::output_format::json));
   std::vector<std::string> keys;
   for (const auto& [k, v] : j.items()) keys.push_back(k);
   CHECK(keys == std::vector<std::string>{"repositoryName", "lifecyclePolicyText", "status",
@@ -306,7 +307,7 @@ TEST_CASE("JSON: violations before previewResults; the rest unchanged", "[report
 
 TEST_CASE("JSON: an in-use list with no violation gives an empty array", "[report][in_use]") {
   const fixture f("app:dev\n");
-  const auto j = ordered_json::parse(ecrlp::render_preview_json(f.with_in_use()));
+  const auto j = ordered_json::parse(ecrlp::render(f.with_in_use(), ecrlp::output_format::json));
   REQUIRE(j.contains("ecrlpInUseViolations"));
   CHECK(j["ecrlpInUseViolations"].empty());
   for (const auto& r : j["previewResults"]) CHECK_FALSE(r.contains("ecrlpInUse"));
@@ -314,8 +315,8 @@ TEST_CASE("JSON: an in-use list with no violation gives an empty array", "[repor
 
 TEST_CASE("JSON: ecrlpReport.impact holds compute_impact's figures", "[report][impact]") {
   const fixture f;
-  const auto plain = ordered_json::parse(ecrlp::render_preview_json(f.plain()));
-  auto j = ordered_json::parse(ecrlp::render_preview_json(f.full()));
+  const auto plain = ordered_json::parse(ecrlp::render(f.plain(), ecrlp::output_format::json));
+  auto j = ordered_json::parse(ecrlp::render(f.full(), ecrlp::output_format::json));
   const auto& im = j["ecrlpReport"]["impact"];
   CHECK(im["currency"] == "USD");
   CHECK(im["prices"] == ordered_json({{"standardPerGbMonth", 0.10},
@@ -356,8 +357,8 @@ TEST_CASE("JSON: ecrlpReport.impact holds compute_impact's figures", "[report][i
 
 TEST_CASE("CSV: an inUse column, violations first", "[report][in_use]") {
   const fixture f;
-  const auto plain = lines_of(ecrlp::render_preview_csv(f.plain()), "\r\n");
-  const auto rows = lines_of(ecrlp::render_preview_csv(f.with_in_use()), "\r\n");
+  const auto plain = lines_of(ecrlp::render(f.plain(), ecrlp::output_format::csv), "\r\n");
+  const auto rows = lines_of(ecrlp::render(f.with_in_use(), ecrlp::output_format::csv), "\r\n");
   REQUIRE(plain.size() == 5);
   REQUIRE(rows.size() == 5);
   CHECK(rows[0] == plain[0] + ",inUse");
@@ -368,12 +369,12 @@ TEST_CASE("CSV: an inUse column, violations first", "[report][in_use]") {
   CHECK(rows[4] == plain[4] + ",true");  // in use, kept: not a violation
   CHECK(rows[1].starts_with(digest('1')));
   // Impact is not a CSV thing: the same output with it.
-  CHECK(ecrlp::render_preview_csv(f.full()) == ecrlp::render_preview_csv(f.with_in_use()));
+  CHECK(ecrlp::render(f.full(), ecrlp::output_format::csv) == ecrlp::render(f.with_in_use(), ecrlp::output_format::csv));
 }
 
 TEST_CASE("HTML: the in-use panel first, in-use rows marked, an impact panel", "[report][in_use][html]") {
   const fixture f;
-  const std::string page = ecrlp::render_preview_html(f.full());
+  const std::string page = ecrlp::render(f.full(), ecrlp::output_format::html);
   INFO(page.substr(0, 4000));
   CHECK(html_test::xml_problem(page).empty());
   CHECK(html_test::self_contained(page));
@@ -411,7 +412,7 @@ TEST_CASE("HTML: the in-use panel first, in-use rows marked, an impact panel", "
 TEST_CASE("HTML: an in-use list with no violation shows a reassuring panel only",
           "[report][in_use][html]") {
   const fixture f("app:dev\n");
-  const std::string page = ecrlp::render_preview_html(f.with_in_use());
+  const std::string page = ecrlp::render(f.with_in_use(), ecrlp::output_format::html);
   CHECK(html_test::xml_problem(page).empty());
   CHECK(page.find("<strong>In use:</strong> 1 running image; none is expired or transitioned.") !=
         std::string::npos);
@@ -427,7 +428,7 @@ TEST_CASE("HTML: hostile reference text is escaped", "[report][in_use][html]") {
   refs[0].source = "<pods & \"more\">.json";
   ecrlp::preview_document doc = f.with_in_use();
   doc.in_use_refs = &refs;
-  const std::string page = ecrlp::render_preview_html(doc);
+  const std::string page = ecrlp::render(doc, ecrlp::output_format::html);
   CHECK(html_test::xml_problem(page).empty());
   CHECK(page.find("&lt;pods &amp; &quot;more&quot;&gt;.json:1:1") != std::string::npos);
 }
@@ -458,20 +459,20 @@ TEST_CASE("an image in use through its index: the index is named in every format
   doc.in_use = &matches;
   doc.violations = &violations;
 
-  const auto lines = lines_of(ecrlp::render_preview_table(doc));
+  const auto lines = lines_of(ecrlp::render(doc, ecrlp::output_format::text));
   REQUIRE(lines.size() > 5);
   CHECK(lines[0] == "IN USE - would be removed: 1 of 2 running images");
   CHECK(lines[1] == "  EXPIRE by rule 2: " + digest('c'));
   CHECK(lines[3] == "      in use as: app:v2 (running.txt:1:1)");  // the index's reference
   CHECK(lines[4] == "      through index: " + digest('i') + " v2");
 
-  const auto j = ordered_json::parse(ecrlp::render_preview_json(doc));
+  const auto j = ordered_json::parse(ecrlp::render(doc, ecrlp::output_format::json));
   REQUIRE(j["ecrlpInUseViolations"].size() == 1);
   CHECK(j["ecrlpInUseViolations"][0]["throughIndexes"] ==
         ordered_json::array({{{"imageTags", {"v2"}}, {"imageDigest", digest('i')}}}));
   CHECK(j["ecrlpInUseViolations"][0]["references"][0]["reference"] == "app:v2");
 
-  const std::string page = ecrlp::render_preview_html(doc);
+  const std::string page = ecrlp::render(doc, ecrlp::output_format::html);
   CHECK(html_test::xml_problem(page).empty());
   CHECK(page.find("through index <code>" + digest('i') + "</code>") != std::string::npos);
   CHECK(page.find("in use through index " + digest('i')) != std::string::npos);

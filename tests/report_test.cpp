@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include <ecrlp/report.hpp>
+#include <ecrlp/render.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -9,7 +9,8 @@
 #include <vector>
 
 #include "catch.hpp"
-#include "render/format_util.hpp"
+#include "document/phrases.hpp"
+#include "render/csv/csv_field.hpp"
 
 namespace {
 
@@ -81,7 +82,7 @@ TEST_CASE("preview JSON keeps AWS's shape and puts ecrlp's totals under one key"
   images[1].findings = ecrlp::finding_counts{.critical = 1, .high = 2};
   const auto result = ecrlp::evaluate(policy, images, {.now = now});
   const ecrlp::preview_document doc{policy, "{\"rules\":[]}", images, result, now, "app", ""};
-  const auto j = nlohmann::ordered_json::parse(ecrlp::render_preview_json(doc));
+  const auto j = nlohmann::ordered_json::parse(ecrlp::render(doc, ecrlp::output_format::json));
 
   std::vector<std::string> keys;
   for (const auto& [k, v] : j.items()) keys.push_back(k);
@@ -116,7 +117,7 @@ TEST_CASE("summary omits transitioningImageTotalCounts when nothing transitions"
   const std::vector<ecrlp::image> images = {make_image("sha256:01", {}, 1h, 1)};
   const auto result = ecrlp::evaluate(policy, images, {.now = now});
   const ecrlp::preview_document doc{policy, "{}", images, result, now, "", ""};
-  const auto j = nlohmann::json::parse(ecrlp::render_preview_json(doc));
+  const auto j = nlohmann::json::parse(ecrlp::render(doc, ecrlp::output_format::json));
   CHECK(j["previewResults"].empty());
   CHECK(j["summary"] == nlohmann::json({{"expiringImageTotalCount", 0}}));
   CHECK_FALSE(j.contains("registryId"));
@@ -133,7 +134,7 @@ TEST_CASE("diagnostics text is file:line:col: level[code] at pointer: message", 
   d.line = 7;
   d.column = 28;
   const std::vector<ecrlp::diagnostic> diags{d};
-  CHECK(ecrlp::render_diagnostics_text(diags) ==
+  CHECK(ecrlp::render(ecrlp::diagnostics_document{diags}, ecrlp::output_format::text) ==
         "p.json:7:28: error[selection.count_number.range] at /rules/0/selection/countNumber: too "
         "small\n    ECR says: numeric instance is lower than the required minimum\n");
 }
@@ -149,7 +150,7 @@ TEST_CASE("preview CSV: one row per image, fields quoted only when they must be"
   images[0].findings = ecrlp::finding_counts{.critical = 1, .high = 2};
   const auto result = ecrlp::evaluate(policy, images, {.now = now});
   const ecrlp::preview_document doc{policy, "{}", images, result, now, "", ""};
-  const std::string csv = ecrlp::render_preview_csv(doc);
+  const std::string csv = ecrlp::render(doc, ecrlp::output_format::csv);
   const std::string header =
       "imageDigest,imageTags,imagePushedAt,referenceTime,imageStatus,imageSizeInBytes,findings,"
       "action,appliedRulePriority,ownerRulePriority\r\n";
@@ -161,7 +162,7 @@ TEST_CASE("preview CSV: one row per image, fields quoted only when they must be"
 }
 
 TEST_CASE("append_csv_field quotes a joined field when the separator needs it", "[report]") {
-  using ecrlp::detail::append_csv_field;
+  using ecrlp::writer::append_csv_field;
   std::string out;
   append_csv_field(out, std::vector<std::string>{"x", "y"}, ",");
   CHECK(out == "\"x,y\"");
@@ -171,6 +172,6 @@ TEST_CASE("append_csv_field quotes a joined field when the separator needs it", 
   out.clear();
   append_csv_field(out, std::vector<std::string>{}, " ");
   CHECK(out.empty());
-  CHECK(ecrlp::detail::csv_field("line\nbreak") == "\"line\nbreak\"");
-  CHECK(ecrlp::detail::csv_field("plain") == "plain");
+  CHECK(ecrlp::writer::csv_field("line\nbreak") == "\"line\nbreak\"");
+  CHECK(ecrlp::writer::csv_field("plain") == "plain");
 }

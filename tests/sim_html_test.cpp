@@ -5,16 +5,15 @@
 
 #include <ecrlp/evaluate.hpp>
 #include <ecrlp/explain.hpp>
-#include <ecrlp/explain_report.hpp>
-#include <ecrlp/html_report.hpp>
-#include <ecrlp/report.hpp>
+#include <ecrlp/render.hpp>
 #include <ecrlp/simulate.hpp>
-#include <ecrlp/simulate_report.hpp>
 
 #include "catch.hpp"
 #include "explain_fixtures.hpp"
 #include "html_test_util.hpp"
-#include "render/html_util.hpp"
+#include "document/phrases.hpp"
+#include "render/html/charts.hpp"
+#include "render/html/page.hpp"
 
 #include <algorithm>
 #include <array>
@@ -82,7 +81,7 @@ TEST_CASE("preview HTML: well-formed, self-contained, charts and escaped text", 
   const auto images = repository();
   const auto result = ecrlp::evaluate(policy, images, {.now = t0 + days{20}});
   const ecrlp::preview_document doc{policy, "", images, result, t0 + days{20}, "my-repo", ""};
-  const std::string html = ecrlp::render_preview_html(doc);
+  const std::string html = ecrlp::render(doc, ecrlp::output_format::html);
   INFO(html);
   CHECK(xml_problem(html).empty());
   CHECK(self_contained(html));
@@ -109,7 +108,7 @@ TEST_CASE("simulation HTML: stacked areas follow the steps", "[simulate_html]") 
   REQUIRE(result.ok());
   const std::vector<ecrlp::simulation_watch> watches = {{"v4&x", ecrlp::find_watched(images, "v4&x")}};
   const ecrlp::simulation_document doc{policy, images, options, result, watches};
-  const std::string html = ecrlp::render_simulation_html(doc);
+  const std::string html = ecrlp::render(doc, ecrlp::output_format::html);
   INFO(html);
   CHECK(xml_problem(html).empty());
   CHECK(self_contained(html));
@@ -136,7 +135,7 @@ TEST_CASE("simulation HTML of one step draws bars", "[simulate_html]") {
   const ecrlp::simulation_options options{.from = t0, .to = t0};
   const auto result = ecrlp::simulate(policy, images, options);
   const ecrlp::simulation_document doc{policy, images, options, result, {}};
-  const std::string html = ecrlp::render_simulation_html(doc);
+  const std::string html = ecrlp::render(doc, ecrlp::output_format::html);
   CHECK(xml_problem(html).empty());
   CHECK(count(html, "<polygon ") == 0);
   CHECK(count(html, "<rect ") >= 2);
@@ -189,7 +188,7 @@ std::string expected_why(const ecrlp::lifecycle_policy& policy,
   const ecrlp::explainer ex(policy, images, now);
   std::ostringstream text;
   const std::size_t which[] = {i};
-  ecrlp::write_explain_text(text, ex, which);
+  ecrlp::render(text, ecrlp::explain_document{ex, which}, ecrlp::output_format::text);
   std::istringstream in(text.str());
   std::string line;
   std::string out = images[i].digest;
@@ -201,7 +200,7 @@ std::string expected_why(const ecrlp::lifecycle_policy& policy,
     }
     out += "\n" + (line.starts_with("  ") ? line.substr(2) : line);
   }
-  return ecrlp::detail::html_escape(out);
+  return ecrlp::writer::html::html_escape(out);
 }
 
 /// The unfolded text of the n-th (0-based) row of `table` whose digest cell is `digest`.
@@ -241,7 +240,7 @@ TEST_CASE("simulation HTML: each image's explanation is explain's at the step it
   REQUIRE(result.images[2].expired == 4U);
   REQUIRE(result.images[3].joined == 4U);
   const ecrlp::simulation_document doc{policy, images, options, result, {}};
-  const std::string html = ecrlp::render_simulation_html(doc, 0);
+  const std::string html = ecrlp::render(doc, ecrlp::output_format::html, {.max_rows = 0});
   INFO(html);
   CHECK(xml_problem(html).empty());
   CHECK(self_contained(html));
@@ -301,7 +300,7 @@ TEST_CASE("simulation HTML: explanations agree with the simulation's events, for
   const auto result = ecrlp::simulate(policy, images, options);
   REQUIRE(result.ok());
   const ecrlp::simulation_document doc{policy, images, options, result, {}};
-  const std::string html = ecrlp::render_simulation_html(doc, 0);
+  const std::string html = ecrlp::render(doc, ecrlp::output_format::html, {.max_rows = 0});
   CHECK(xml_problem(html).empty());
   std::size_t rows = 0;
   for (std::size_t i = 0; i < result.images.size(); ++i) {
@@ -328,7 +327,7 @@ TEST_CASE("simulation HTML: the row cap is stated and applied", "[sim_html][simu
     const std::size_t start = html.find("id=\"events\"");
     return count(std::string_view(html).substr(start, html.find("</table>", start) - start), "<tr");
   };
-  const std::string capped = ecrlp::render_simulation_html(doc, 2);
+  const std::string capped = ecrlp::render(doc, ecrlp::output_format::html, {.max_rows = 2});
   CHECK(xml_problem(capped).empty());
   CHECK(events_rows(capped) == 1 + 2);
   CHECK(count(capped, "<pre class=\"why\">") == 2);
@@ -338,10 +337,10 @@ TEST_CASE("simulation HTML: the row cap is stated and applied", "[sim_html][simu
   CHECK(capped.find("<td data-v=\"sha256:r1\"><details>") != std::string::npos);
   CHECK(capped.find("<td data-v=\"sha256:u1\"><details>") != std::string::npos);
   CHECK(capped.find("<td data-v=\"sha256:r2\"><details>") == std::string::npos);
-  const std::string all = ecrlp::render_simulation_html(doc, 0);
+  const std::string all = ecrlp::render(doc, ecrlp::output_format::html, {.max_rows = 0});
   CHECK(events_rows(all) == 1 + 5);
   CHECK(all.find("All 5 archive and expiry events are listed (every row") != std::string::npos);
-  // The default (html_report.hpp) lists up to html_default_max_rows.
-  CHECK(ecrlp::render_simulation_html(doc) ==
-        ecrlp::render_simulation_html(doc, ecrlp::html_default_max_rows));
+  // The default lists up to 1,000 rows.
+  CHECK(ecrlp::render(doc, ecrlp::output_format::html) ==
+        ecrlp::render(doc, ecrlp::output_format::html, {.max_rows = 1000}));
 }

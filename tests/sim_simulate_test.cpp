@@ -4,7 +4,7 @@
 // changes nothing; archive transitions followed by sinceImageTransitioned expiry; --watch keys.
 
 #include <ecrlp/evaluate.hpp>
-#include <ecrlp/report.hpp>
+#include <ecrlp/render.hpp>
 #include <ecrlp/simulate.hpp>
 
 #include "catch.hpp"

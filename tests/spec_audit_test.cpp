@@ -17,7 +17,7 @@
 #include <ecrlp/explain.hpp>
 #include <ecrlp/inventory_parser.hpp>
 #include <ecrlp/policy_parser.hpp>
-#include <ecrlp/report.hpp>
+#include <ecrlp/render.hpp>
 #include <ecrlp/time.hpp>
 #include <ecrlp/validate.hpp>
 
@@ -997,7 +997,7 @@ TEST_CASE("spec audit: preview JSON agrees with the independent evaluator", "[sp
     const auto result = ecrlp::evaluate(policy, imgs, {.now = base_now});
     const std::string text = to_json(policy);
     const ecrlp::preview_document doc{policy, text, imgs, result, base_now, "app", "012345678910"};
-    const auto j = nlohmann::json::parse(ecrlp::render_preview_json(doc));
+    const auto j = nlohmann::json::parse(ecrlp::render(doc, ecrlp::output_format::json));
     CHECK(j.at("lifecyclePolicyText") == text);
     CHECK(j.at("status") == "COMPLETE");
     std::vector<std::size_t> acted;

@@ -20,7 +20,7 @@
 
 #include <ecrlp/evaluate.hpp>
 #include <ecrlp/image.hpp>
-#include <ecrlp/report.hpp>
+#include <ecrlp/totals.hpp>
 
 namespace ecrlp {
 

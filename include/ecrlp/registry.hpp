@@ -2,16 +2,20 @@
 #pragma once
 
 /// Registry snapshots (docs/registry-snapshot.md): loading every repository of a snapshot directory
-/// written by examples/export-registry.sh, and evaluating them all, in parallel.
+/// written by examples/export-registry.sh, and evaluating, diffing and simulating them all, in
+/// parallel (compiled in lib/read/registry_snapshot.cpp and lib/evaluate/).
 
 #include <cstddef>
 #include <cstdint>
+#include <array>
 #include <ecrlp/diagnostic.hpp>
+#include <ecrlp/diff.hpp>
 #include <ecrlp/evaluate.hpp>
 #include <ecrlp/image.hpp>
 #include <ecrlp/policy.hpp>
 #include <ecrlp/policy_parser.hpp>
-#include <ecrlp/report.hpp>
+#include <ecrlp/simulate.hpp>
+#include <ecrlp/totals.hpp>
 #include <ecrlp/time.hpp>
 #include <filesystem>
 #include <functional>
@@ -157,26 +161,6 @@ struct repository_result {
   preview_totals totals;  ///< summarize(repository->images.images, evaluation)
 };
 
-/// Adds `b` to `a`, field by field.
-constexpr image_totals& operator+=(image_totals& a, const image_totals& b) noexcept {
-  a.images += b.images;
-  a.bytes += b.bytes;
-  a.findings += b.findings;
-  return a;
-}
-
-/// Adds `b` to `a`, field by field.
-constexpr preview_totals& operator+=(preview_totals& a, const preview_totals& b) noexcept {
-  a.before += b.before;
-  a.expired += b.expired;
-  a.transitioned += b.transitioned;
-  a.kept += b.kept;
-  a.after += b.after;
-  a.after_standard += b.after_standard;
-  a.after_archive += b.after_archive;
-  return a;
-}
-
 /// The evaluation of a whole registry.
 struct registry_result {
   /// One entry per repository of the snapshot, at the same index (so in name order), whatever
@@ -207,6 +191,118 @@ using registry_progress =
 [[nodiscard]] registry_result evaluate_registry(const registry_snapshot& snapshot,
                                                 const registry_options& options,
                                                 const registry_progress& progress = {});
+
+// ---- Two policies over every repository (`ecrlp diff --registry`; docs/diff.md#registry) ------
+
+/// One repository of a registry diff.
+struct repository_diff {
+  std::string_view name;  ///< repositoryName
+  /// False when the repository's files have errors (repository_snapshot::failed()): it was
+  /// skipped, and the members below are empty.
+  bool evaluated = false;
+  const lifecycle_policy* before_policy = nullptr;  ///< the old policy (never null when evaluated)
+  const lifecycle_policy* after_policy = nullptr;   ///< the new policy (never null when evaluated)
+  /// The old policy's file: the `--policy OLD` given, the repository's lifecycle-policy.json, or
+  /// "(no policy)".
+  std::string before_name;
+  std::string_view after_name;                  ///< the new policy's file
+  std::span<const image> images;                ///< the repository's images
+  std::span<const index_manifest> indexes;      ///< its index manifests, as the diff saw them
+  policy_diff diff;                             ///< diff(*before_policy, *after_policy, images, ...)
+};
+
+/// Two policies compared over every repository of a snapshot: the document of `ecrlp diff
+/// --registry`. It refers to the snapshot and the policies it was made from (diff_registry()),
+/// which must outlive it.
+struct registry_diff_document {
+  std::string snapshot_directory;  ///< the snapshot directory, as given
+  timestamp now{};
+  std::string old_label;  ///< the `--policy OLD` file, or "(own policies)"
+  std::string new_name;   ///< the `--policy NEW` file
+  bool independent_images = false;  ///< evaluation_options::independent_images of every diff
+  std::vector<repository_diff> repositories;  ///< one per repository of the snapshot, same order
+  /// Per change_kind: the images and bytes of every evaluated repository's diff, summed.
+  std::array<change_total, change_kind_count> totals{};
+  std::size_t repositories_changed = 0;  ///< evaluated repositories with at least one change
+
+  /// Changed images over every repository.
+  [[nodiscard]] std::size_t change_count() const noexcept {
+    std::size_t n = 0;
+    for (const auto& r : repositories) n += r.diff.changes.size();
+    return n;
+  }
+};
+
+/// What diff_registry() compares.
+struct registry_diff_options {
+  timestamp now{};  ///< the instant both policies are evaluated at (required)
+  /// The old policy of every repository; nullptr: each repository's own policy (none: an empty
+  /// policy, every image kept). Must outlive the document.
+  const lifecycle_policy* old_policy = nullptr;
+  std::string_view old_name{};  ///< the old policy's file (with `old_policy`)
+  const lifecycle_policy* new_policy = nullptr;  ///< the new policy (required; must outlive it)
+  std::string_view new_name{};                  ///< the new policy's file
+  bool independent_images = false;               ///< evaluation_options::independent_images
+  /// Repositories diffed in parallel (detail::for_each_repository()); 0 =
+  /// std::thread::hardware_concurrency(). The document never depends on it.
+  unsigned threads = 0;
+};
+
+/// Diffs every repository of `snapshot` that has no errors (failed ones are listed, not
+/// evaluated), each with its own index manifests, at `options.now`, and sums the totals. The
+/// repositories are diffed on `options.threads` workers, largest first; an exception (only
+/// std::bad_alloc) is rethrown once they have all stopped. Never prints.
+[[nodiscard]] registry_diff_document diff_registry(const registry_snapshot& snapshot,
+                                                   const registry_diff_options& options);
+
+// ---- A policy simulated over every repository (`ecrlp simulate --registry`) -------------------
+
+/// How simulate_registry() simulates the repositories.
+struct registry_simulation_options {
+  /// When set, every repository is simulated with this policy instead of its own (what-if); it
+  /// must outlive the result.
+  const lifecycle_policy* override_policy = nullptr;
+  /// simulation_options::independent_images of every repository.
+  bool independent_images = false;
+  /// push_rate::size_bytes of every forecast push; nullopt: each repository's
+  /// median_image_size() (0 for a repository without images).
+  std::optional<std::uint64_t> push_size;
+  /// Repositories simulated in parallel (detail::for_each_repository()); 0 =
+  /// std::thread::hardware_concurrency(). The result never depends on it.
+  unsigned threads = 0;
+};
+
+/// One repository of simulate_registry().
+struct repository_simulation {
+  /// "own" or "override" (simulated with its own policy or the override); "none" (skipped: no
+  /// policy) or "failed" (skipped: its files have errors).
+  std::string policy;
+  /// The policy simulated; null when skipped.
+  const lifecycle_policy* simulated_policy = nullptr;
+  /// The shared options with the repository's index manifests, independent_images and push
+  /// sizes (only when simulated).
+  simulation_options options;
+  /// simulate(*simulated_policy, images, options); empty when skipped. Its diagnostics are the
+  /// caller's to report (result.ok() is false when the shared options were rejected).
+  simulation_result result;
+
+  [[nodiscard]] bool simulated() const noexcept { return simulated_policy != nullptr; }
+};
+
+/// Simulates every repository of `snapshot` that has no errors and has a policy (or every one
+/// that has no errors, with options.override_policy), with `shared` (range, interval, mode,
+/// pushes) and the repository's own index manifests: one entry per repository, at its index in
+/// the snapshot, whatever options.threads and the threads' timing. The repositories are handed to
+/// the workers largest first; an exception (only std::bad_alloc) is rethrown once every worker
+/// has stopped. The result refers to `snapshot` and the policies, which must outlive it. Never
+/// prints.
+[[nodiscard]] std::vector<repository_simulation> simulate_registry(
+    const registry_snapshot& snapshot, const simulation_options& shared,
+    const registry_simulation_options& options = {});
+
+/// The median imageSizeInBytes of `images` (the upper median of an even count): the default size
+/// of forecast pushes. nullopt when `images` is empty.
+[[nodiscard]] std::optional<std::uint64_t> median_image_size(std::span<const image> images);
 
 namespace detail {
 

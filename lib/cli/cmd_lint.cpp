@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-#include "commands.hpp"
+// `ecrlp lint`: valid policies that probably do not do what was meant (docs/lint.md).
 
-#include <ecrlp/explain_report.hpp>
 #include <ecrlp/lint.hpp>
+#include <ecrlp/render.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -10,133 +10,135 @@
 #include <vector>
 
 #include "app.hpp"
+#include "commands.hpp"
 #include "common.hpp"
 
 namespace ecrlp::cli {
 namespace {
 
-constexpr std::string_view lint_help = R"(Usage: ecrlp lint POLICY [--images FILE ...] [options]
-       ecrlp lint [POLICY] --registry DIR [options]
+constexpr std::string_view usage[] = {"POLICY [--images FILE ...] [options]",
+                                      "[POLICY] --registry DIR [options]"};
 
-Warns about a valid policy that probably does not do what its author meant: multi-entry tag lists
-read as OR, `*` in prefixes, patterns without `*`, rules that can never act, a catch-all
-imageCountMoreThan rule counting other rules' images, no rule for untagged images; with --images
-also rules that select or own nothing, and a policy that would expire too much. Each finding has a
-stable code (docs/lint.md), the rule, a JSON pointer, an explanation and a suggested fix.
+constexpr std::string_view levels[] = {"warning", "error"};
 
-Options:
-  --images FILE              `aws ecr describe-images` output; repeat for several pages. Enables
-                             the checks on data and adds counts to the other findings.
-  --registry DIR             A registry snapshot: lint every repository's own policy (or POLICY)
-                             against that repository's images, per repository.
-  --now TIME                 With --images: the instant to evaluate at (default: now).
-  --format FORMAT            text (default) or json.
-  --fail-on LEVEL            warning (default): exit 1 on any finding; error: only on errors
-                             (lint.removes_too_much is the one error).
-  --max-remove-percent N     With --images: lint.removes_too_much when the policy would expire more
-                             than N percent of the images (0 to 100, default 50).
-  -h, --help                 Show this help.
+constexpr option_def option_table[] = {
+    {"images", "FILE", value_type::file,
+     "`aws ecr describe-images` output; repeat for several pages. Enables\n"
+     "the checks on data and adds counts to the other findings.",
+     true},
+    {"registry", "DIR", value_type::directory,
+     "A registry snapshot: lint every repository's own policy (or POLICY)\n"
+     "against that repository's images, per repository."},
+    {"now", "TIME", value_type::time, "With --images: the instant to evaluate at (default: now)."},
+    {"format", "FORMAT", value_type::choice, "text (default), json or markdown.", false,
+     text_formats},
+    {"fail-on", "LEVEL", value_type::choice,
+     "warning (default): exit 1 on any finding; error: only on errors\n"
+     "(lint.removes_too_much is the one error).",
+     false, levels},
+    {"max-remove-percent", "N", value_type::number,
+     "With --images: lint.removes_too_much when the policy would expire more\n"
+     "than N percent of the images (0 to 100, default 50)."},
+    max_chars_option,
+};
 
-Exit status: 0 no finding at or above --fail-on, 1 such a finding (or an invalid policy or
-inventory), 2 usage error, 3 unreadable file.
-)";
+constexpr option_rule rule_table[] = {image_rules[0]};
 
-}  // namespace
-
-int cmd_lint(std::span<const std::string_view> args, std::ostream& out, std::ostream& err) {
-  static constexpr option_spec specs[] = {images_option, registry_option,  {"now"},
-                                          {"format"},    {"fail-on"},      {"max-remove-percent"}};
-  command_line cl;
-  if (auto e = parse_command_line(args, specs, cl)) return usage_error(err, "lint", *e);
-  if (cl.help) {
-    out << lint_help;
-    return exit_ok;
-  }
-  const bool registry = cl.has("registry");
-  if (cl.positional.size() > 1 || (cl.positional.empty() && !registry)) {
-    return usage_error(
-        err, "lint",
-        cl.positional.empty() ? "no POLICY file given" : "give exactly one POLICY file");
-  }
-  if (auto e = check_image_options(cl, false)) return usage_error(err, "lint", *e);
-  const auto format = cl.get("format");
-  if (auto e = check_format(format, {"text", "json"})) return usage_error(err, "lint", *e);
-  const bool json = format && *format == "json";
-  const auto fail_on = cl.get("fail-on").value_or("warning");
-  if (fail_on != "warning" && fail_on != "error") {
-    return usage_error(err, "lint", "--fail-on takes warning or error, not '" + fail_on + "'");
-  }
+std::optional<lint_options> lint_options_of(const command_line& cl, std::ostream& err) {
   lint_options options;
   if (const auto m = cl.get("max-remove-percent")) {
     const auto* end = m->data() + m->size();
     const auto [p, ec] = std::from_chars(m->data(), end, options.max_remove_percent);
     if (ec != std::errc{} || p != end || !(options.max_remove_percent >= 0.0) ||
         options.max_remove_percent > 100.0) {
-      return usage_error(err, "lint",
-                         "--max-remove-percent takes a number from 0 to 100, not '" + *m + "'");
+      (void)usage_error(err, "lint",
+                        "--max-remove-percent takes a number from 0 to 100, not '" + *m + "'");
+      return std::nullopt;
     }
   }
+  return options;
+}
+
+/// Every repository of the snapshot that could be read, with its own policy (or POLICY).
+std::vector<repository_lint> lint_registry(const registry_snapshot& snapshot,
+                                           const std::optional<parsed_policy>& policy,
+                                           const std::string& policy_path, timestamp now,
+                                           const lint_options& options) {
+  std::vector<repository_lint> out;
+  for (const auto& repo : snapshot.repositories) {
+    if (repo.failed()) continue;
+    repository_lint r;
+    r.name = repo.name;
+    r.has_policy = policy || repo.policy;
+    if (r.has_policy) {
+      const lifecycle_policy& p = policy ? policy->policy : repo.policy->policy;
+      r.file = policy ? policy_path : (repo.directory / "lifecycle-policy.json").string();
+      r.findings = lint(p, repo.images.images, now, options);
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+bool fails(std::span<const lint_finding> findings, severity threshold) {
+  return std::any_of(findings.begin(), findings.end(),
+                     [&](const lint_finding& f) { return f.diag.level <= threshold; });
+}
+
+int run_lint(const command_line& cl, std::ostream& out, std::ostream& err) {
+  const auto choice = report_option(cl, "lint", err);
+  if (!choice) return exit_usage;
+  const auto options = lint_options_of(cl, err);
+  if (!options) return exit_usage;
   const auto now = now_option(cl, "lint", err);
   if (!now) return exit_usage;
+  const severity threshold =
+      cl.get("fail-on").value_or("warning") == "error" ? severity::error : severity::warning;
 
   int status = exit_ok;
   std::optional<parsed_policy> policy;
-  if (!cl.positional.empty()) {
-    policy = load_policy_reporting(cl.positional.front(), err, status);
+  const std::string path = cl.positional.empty() ? std::string() : cl.positional.front();
+  if (!path.empty()) {
+    policy = load_policy_reporting(path, err, status);
     if (!policy) return status;
   }
   const auto input = load_image_input(cl, err, status);
   if (!input) return status;
-  const severity threshold = fail_on == "error" ? severity::error : severity::warning;
-  bool fails = false;
-  const auto check = [&](const std::vector<lint_finding>& findings) {
-    fails = fails || std::any_of(findings.begin(), findings.end(), [&](const lint_finding& f) {
-              return f.diag.level <= threshold;
-            });
-  };
 
+  bool failed = false;
   if (!input->registry) {
-    const std::string& path = cl.positional.front();
-    const auto findings =
-        input->single ? lint(policy->policy, input->single->images, *now, options)
-                      : lint(policy->policy);
-    out << (json ? render_lint_json(findings, path) : render_lint_text(findings, path));
-    check(findings);
-    return fails ? exit_invalid : status;
+    const auto findings = input->single ? lint(policy->policy, input->single->images, *now, *options)
+                                        : lint(policy->policy);
+    render(out, lint_document{findings, path}, choice->format, choice->options);
+    failed = fails(findings, threshold);
+  } else {
+    const auto repositories = lint_registry(*input->registry, policy, path, *now, *options);
+    render(out, registry_lint_document{repositories}, choice->format, choice->options);
+    for (const auto& r : repositories) failed = failed || fails(r.findings, threshold);
   }
-  // Per repository: its own policy (or POLICY) against its images.
-  if (json) out << "{\n  \"repositories\": [";
-  bool first = true;
-  for (const auto& repo : input->registry->repositories) {
-    if (repo.failed()) continue;
-    if (!policy && !repo.policy) {
-      if (!json) out << (first ? "" : "\n") << "Repository " << repo.name << ": no lifecycle policy\n";
-      first = json ? first : false;
-      continue;
-    }
-    const lifecycle_policy& p = policy ? policy->policy : repo.policy->policy;
-    const std::string file = policy ? cl.positional.front()
-                                    : (repo.directory / "lifecycle-policy.json").string();
-    const auto findings = lint(p, repo.images.images, *now, options);
-    check(findings);
-    if (json) {
-      std::string body = render_lint_json(findings, file);
-      if (!body.empty() && body.back() == '\n') body.pop_back();
-      std::string indented = "    {\n      \"repositoryName\": " + json_string(repo.name) +
-                             ",\n      \"lint\": ";
-      for (const char c : body) {
-        indented += c;
-        if (c == '\n') indented += "      ";
-      }
-      out << (first ? "\n" : ",\n") << indented << "\n    }";
-    } else {
-      out << (first ? "" : "\n") << "Repository " << repo.name << "\n"
-          << render_lint_text(findings, file);
-    }
-    first = false;
-  }
-  if (json) out << (first ? "]" : "\n  ]") << "\n}\n";
-  return fails ? exit_invalid : status;
+  return failed ? exit_invalid : status;
 }
+
+}  // namespace
+
+constexpr command_def lint_command = {
+    .name = "lint",
+    .summary = "Warn about valid policies that probably do not do what was meant.",
+    .usage = usage,
+    .description =
+        "Warns about a valid policy that probably does not do what its author meant: multi-entry "
+        "tag lists\nread as OR, `*` in prefixes, patterns without `*`, rules that can never act, "
+        "a catch-all\nimageCountMoreThan rule counting other rules' images, no rule for untagged "
+        "images; with --images\nalso rules that select or own nothing, and a policy that would "
+        "expire too much. Each finding has a\nstable code (docs/lint.md), the rule, a JSON "
+        "pointer, an explanation and a suggested fix.\n",
+    .options = option_table,
+    .rules = rule_table,
+    .positional = {.name = "POLICY", .min = 1, .max = 1, .unless = "registry"},
+    .exit_status =
+        "Exit status: 0 no finding at or above --fail-on, 1 such a finding (or an invalid policy "
+        "or\ninventory), 2 usage error, 3 unreadable file.\n",
+    .run = run_lint,
+};
 
 }  // namespace ecrlp::cli

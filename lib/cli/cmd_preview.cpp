@@ -1,86 +1,85 @@
 // SPDX-License-Identifier: MIT
-#include "commands.hpp"
+// `ecrlp preview`: which images a policy would expire or archive, and why; for one repository or
+// every repository of a registry snapshot.
 
 #include <ecrlp/evaluate.hpp>
-#include <ecrlp/html_report.hpp>
-#include <ecrlp/report.hpp>
-
 #include <ecrlp/impact.hpp>
 #include <ecrlp/in_use.hpp>
 #include <ecrlp/registry.hpp>
-#include <ecrlp/registry_report.hpp>
+#include <ecrlp/render.hpp>
 
-#include <algorithm>
 #include <ostream>
 #include <vector>
 
 #include "app.hpp"
+#include "commands.hpp"
 #include "common.hpp"
 
 namespace ecrlp::cli {
 namespace {
 
-constexpr std::string_view preview_help = R"(Usage: ecrlp preview --policy FILE --images FILE [--images FILE ...] [options]
-       ecrlp preview --registry DIR [--policy FILE] [options]
+constexpr std::string_view usage[] = {
+    "--policy FILE --images FILE [--images FILE ...] [options]",
+    "--registry DIR [--policy FILE] [options]"};
 
-Evaluates a lifecycle policy over a repository's images exactly as ECR would at one instant, offline;
-or every repository of a registry snapshot, each with its own policy (or with --policy everywhere).
+constexpr option_def option_table[] = {
+    {"policy", "FILE", value_type::file,
+     "The policy: a policy document or `aws ecr get-lifecycle-policy` output.\n"
+     "With --registry: apply it to every repository instead of their own (what-if)."},
+    images_option,
+    manifests_option,
+    registry_option,
+    independent_images_option,
+    in_use_option,
+    fail_on_in_use_option,
+    {"impact", "", value_type::none,
+     "Add the impact section (bytes, monthly cost, findings) to a single-\n"
+     "repository table or JSON (always shown with --registry or a price option)."},
+    price_standard_option,
+    price_archive_option,
+    now_option_def,
+    {"format", "FORMAT", value_type::choice,
+     "table (default): a report for a person.\n"
+     "json: the shape of `aws ecr get-lifecycle-policy-preview`, plus an\n"
+     "      \"ecrlpReport\" object with per-rule and before/after totals.\n"
+     "csv: one row per image with its fate.\n"
+     "html: one self-contained page with before/after and per-rule charts and\n"
+     "      a sortable table of the affected images, each unfolding to its\n"
+     "      explanation; with --registry, the repositories, their bytes, the\n"
+     "      total impact and each repository's affected images.\n"
+     "markdown: for a pull request or a CI job summary: in-use violations\n"
+     "      first, the totals, long lists folded, under --max-chars.",
+     false, table_formats},
+    {"max-rows", "N", value_type::number,
+     "list at most N affected images (table: default 50; html: default 1000,\n"
+     "over the whole page; markdown: as many as --max-chars allows; 0 = all)."},
+    max_chars_option,
+};
 
-Options:
-  --policy FILE        The policy: a policy document or `aws ecr get-lifecycle-policy` output.
-                       With --registry: apply it to every repository instead of their own (what-if).
-  --images FILE        `aws ecr describe-images` output ({"imageDetails": [...]} or a bare array).
-                       Repeat for several pages; they are concatenated in order. Export with
-                       `--filter imageStatus=ANY` to include archived images.
-  --manifests FILE     `aws ecr batch-get-image` output with the repository's image indexes
-                       (repeatable): images listed by a live index are not acted on.
-  --registry DIR       A registry snapshot (examples/export-registry.sh): every repository,
-                       evaluated in parallel; results per repository and in total.
-  --independent-images Evaluate every image on its own: ignore index manifests and referrers.
-  --in-use FILE        Images that are running (repeatable): references one per line, or JSON
-                       (kubectl get pods -o json, ECS task definitions or tasks). An in-use image
-                       the policy would expire or transition is a violation, reported first.
-  --fail-on-in-use     Exit 4 when there is a violation (after printing the report).
-  --impact             Add the impact section (bytes, monthly cost, findings) to a single-
-                       repository table or JSON (always shown with --registry or a price option).
-  --price-standard USD Standard storage price per GB-month (default 0.10).
-  --price-archive USD  Archive storage price per GB-month (default 0.10).
-  --now TIME           The instant to evaluate at: ISO-8601 with offset (2026-11-28T00:00:00Z)
-                       or epoch seconds. Default: the current time.
-  --format FORMAT      table (default): a report for a person.
-                       json: the shape of `aws ecr get-lifecycle-policy-preview`, plus an
-                             "ecrlpReport" object with per-rule and before/after totals.
-                       csv: one row per image with its fate.
-                       html: one self-contained page with before/after and per-rule charts and
-                             a sortable table of the affected images, each unfolding to its
-                             explanation; with --registry, the repositories, their bytes, the
-                             total impact and each repository's affected images.
-  --max-rows N         list at most N affected images (table: default 50; html: default 1000,
-                       over the whole page; 0 = all).
-  -h, --help           Show this help.
+constexpr option_rule rule_table[] = {
+    {option_rule::kind::required, "policy", "registry"},
+    {option_rule::kind::required, "images", "registry"},
+    image_rules[0],
+    image_rules[1],
+    image_rules[2],
+    {option_rule::kind::needs, "fail-on-in-use", "in-use"},
+};
 
-Exit status: 0 success, 1 invalid policy or inventory (or a repository of the snapshot with
-errors), 2 usage error, 3 unreadable file, 4 an in-use image would be removed (--fail-on-in-use).
-)";
-
-int preview_registry(const command_line& cl, const std::optional<std::string>& format,
-                     timestamp now, const storage_prices& prices, std::size_t html_max_rows,
-                     std::ostream& out, std::ostream& err) {
+int preview_registry(const command_line& cl, const report_choice& choice, timestamp now,
+                     const storage_prices& prices, std::ostream& out, std::ostream& err) {
   int status = exit_ok;
   const auto run = load_registry_run(cl, "preview", err, status);
   if (!run) return status;
   const registry_snapshot& snap = run->snapshot();
   const in_use_input& in_use = run->in_use;
-  const auto& policy_path = run->policy_path;
 
   progress_bar bar(err);
-  const registry_result res = evaluate_registry(
-      snap,
-      {.now = now,
-       .override_policy = run->override(),
-       .independent_images = run->input.independent_images,
-       .threads = 0},
-      bar.callback());
+  const registry_result res = evaluate_registry(snap,
+                                                {.now = now,
+                                                 .override_policy = run->override(),
+                                                 .independent_images = run->input.independent_images,
+                                                 .threads = 0},
+                                                bar.callback());
   bar.clear();
 
   in_use_coverage coverage(in_use.refs.size());
@@ -90,7 +89,7 @@ int preview_registry(const command_line& cl, const std::optional<std::string>& f
   for (std::size_t k = 0; k < snap.repositories.size(); ++k) {
     const auto& repo = snap.repositories[k];
     const auto& rr = res.repositories[k];
-    err << render_diagnostics_text(rr.evaluation.warnings);
+    report(err, rr.evaluation.warnings);
     if (!rr.evaluated) {
       repository_outcome o;
       o.name = repo.name;
@@ -99,8 +98,7 @@ int preview_registry(const command_line& cl, const std::optional<std::string>& f
       continue;
     }
     outcomes.push_back(make_outcome(repo.name, repo.registry_id, repo.images.images,
-                                    repo.images.indexes, rr.evaluation, prices, in_use,
-                                    coverage));
+                                    repo.images.indexes, rr.evaluation, prices, in_use, coverage));
     total += outcomes.back().effect;
   }
   const auto unmatched = coverage.unmatched();
@@ -111,71 +109,27 @@ int preview_registry(const command_line& cl, const std::optional<std::string>& f
                               outcomes,
                               total,
                               now,
-                              policy_path ? std::string_view(*policy_path) : std::string_view{},
+                              run->policy_path ? std::string_view(*run->policy_path)
+                                               : std::string_view{},
                               in_use_view{in_use.given, in_use.refs, unmatched},
                               run->override(),
-                              run->input.independent_images,
-                              html_max_rows};
-  if (!format || *format == "table") {
-    out << render_registry_table(doc);
-  } else if (*format == "json") {
-    out << render_registry_json(doc);
-  } else if (*format == "html") {
-    out << render_registry_html(doc);
-  } else {
-    out << render_registry_csv(doc);
-  }
+                              run->input.independent_images};
+  render(out, doc, choice.format, choice.options);
   if (in_use.fail && violation_count(outcomes) > 0) return exit_in_use;
   return status;
 }
 
-}  // namespace
-
-int cmd_preview(std::span<const std::string_view> args, std::ostream& out, std::ostream& err) {
-  static constexpr option_spec specs[] = {{"policy"},
-                                          images_option,
-                                          manifests_option,
-                                          registry_option,
-                                          independent_images_option,
-                                          in_use_option,
-                                          fail_on_in_use_option,
-                                          price_standard_option,
-                                          price_archive_option,
-                                          {"impact", false, true},
-                                          {"now"},
-                                          {"format"},
-                                          {"max-rows"}};
-  command_line cl;
-  if (auto e = parse_command_line(args, specs, cl)) return usage_error(err, "preview", *e);
-  if (cl.help) {
-    out << preview_help;
-    return exit_ok;
-  }
-  if (!cl.positional.empty()) {
-    return usage_error(err, "preview", "unexpected argument '" + cl.positional.front() + "'");
-  }
-  const bool registry = cl.has("registry");
-  const auto policy_path = cl.get("policy");
-  if (!policy_path && !registry) return usage_error(err, "preview", "--policy FILE is required");
-  if (!registry && !cl.has("images")) {
-    return usage_error(err, "preview", "--images FILE is required (or --registry DIR)");
-  }
-  if (auto e = check_image_options(cl)) return usage_error(err, "preview", *e);
-  const auto format = cl.get("format");
-  if (auto e = check_format(format, {"table", "json", "csv", "html"})) {
-    return usage_error(err, "preview", *e);
-  }
-  const auto max_rows = max_rows_option(cl, "preview", 50, err);
-  if (!max_rows) return exit_usage;
+int run_preview(const command_line& cl, std::ostream& out, std::ostream& err) {
+  const auto choice = report_option(cl, "preview", err);
+  if (!choice) return exit_usage;
   const auto prices = prices_option(cl, "preview", err);
   if (!prices) return exit_usage;
   const auto now = now_option(cl, "preview", err);
   if (!now) return exit_usage;
-  const std::size_t html_max_rows = cl.has("max-rows") ? *max_rows : html_default_max_rows;
-  if (registry) return preview_registry(cl, format, *now, *prices, html_max_rows, out, err);
+  if (cl.has("registry")) return preview_registry(cl, *choice, *now, *prices, out, err);
 
   int status = exit_ok;
-  const auto policy = load_policy_reporting(*policy_path, err, status);
+  const auto policy = load_policy_reporting(*cl.get("policy"), err, status);
   const auto input = load_image_input(cl, err, status);
   const auto in_use = load_in_use_reporting(cl, "preview", err, status);
   if (!policy || !input || !input->single || !in_use) return status;
@@ -186,21 +140,20 @@ int cmd_preview(std::span<const std::string_view> args, std::ostream& out, std::
                                {.now = *now,
                                 .indexes = inv.indexes,
                                 .independent_images = input->independent_images});
-  err << render_diagnostics_text(result.warnings);
+  report(err, result.warnings);
   // The report names the repository the policy file names (as AWS's preview does); matching
   // in-use references uses the inventory's name when the policy does not say.
-  const std::string_view repo_name =
-      policy->repository_name.empty() ? std::string_view(inv.repository_name)
-                                      : std::string_view(policy->repository_name);
-  const std::string_view registry_id =
-      policy->registry_id.empty() ? std::string_view(inv.registry_id)
-                                  : std::string_view(policy->registry_id);
+  const std::string_view repo_name = policy->repository_name.empty()
+                                         ? std::string_view(inv.repository_name)
+                                         : std::string_view(policy->repository_name);
+  const std::string_view registry_id = policy->registry_id.empty()
+                                           ? std::string_view(inv.registry_id)
+                                           : std::string_view(policy->registry_id);
   in_use_coverage coverage(in_use->refs.size());
   const repository_outcome outcome =
       make_outcome(repo_name, registry_id, images, inv.indexes, result, *prices, *in_use, coverage);
   const auto unmatched = coverage.unmatched();
   if (in_use->given) warn_unmatched(err, "preview", in_use->refs, unmatched);
-  const bool with_impact = cl.has("impact") || prices_given(cl);
 
   preview_document doc{policy->policy, policy->text,           images,
                        result,         *now,                   policy->repository_name,
@@ -212,18 +165,29 @@ int cmd_preview(std::span<const std::string_view> args, std::ostream& out, std::
     doc.in_use = &outcome.matches;
     doc.violations = &outcome.violations;
   }
-  if (with_impact) doc.impact = &outcome.effect;
-  if (!format || *format == "table") {
-    out << render_preview_table(doc, *max_rows);
-  } else if (*format == "json") {
-    write_preview_json(out, doc);
-  } else if (*format == "html") {
-    out << render_preview_html(doc, html_max_rows);
-  } else {
-    out << render_preview_csv(doc);
-  }
+  if (cl.has("impact") || prices_given(cl)) doc.impact = &outcome.effect;
+  render(out, doc, choice->format, choice->options);
   if (in_use->fail && !outcome.violations.empty()) return exit_in_use;
   return exit_ok;
 }
+
+}  // namespace
+
+constexpr command_def preview_command = {
+    .name = "preview",
+    .summary = "Show which images a policy would expire or archive, and why.",
+    .usage = usage,
+    .description =
+        "Evaluates a lifecycle policy over a repository's images exactly as ECR would at one "
+        "instant, offline;\nor every repository of a registry snapshot, each with its own policy "
+        "(or with --policy everywhere).\n",
+    .options = option_table,
+    .rules = rule_table,
+    .exit_status =
+        "Exit status: 0 success, 1 invalid policy or inventory (or a repository of the snapshot "
+        "with\nerrors), 2 usage error, 3 unreadable file, 4 an in-use image would be removed "
+        "(--fail-on-in-use).\n",
+    .run = run_preview,
+};
 
 }  // namespace ecrlp::cli

@@ -1,27 +1,19 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-// One function per `ecrlp` command; each takes the arguments after the command's name.
+// Every `ecrlp` command: its tables (options.hpp) and its run function, one file each
+// (lib/cli/cmd_NAME.cpp).
 
-#include <iosfwd>
-#include <span>
-#include <string_view>
+#include "options.hpp"
 
 namespace ecrlp::cli {
 
-[[nodiscard]] int cmd_validate(std::span<const std::string_view> args, std::ostream& out,
-                               std::ostream& err);
-[[nodiscard]] int cmd_preview(std::span<const std::string_view> args, std::ostream& out,
-                              std::ostream& err);
-[[nodiscard]] int cmd_test(std::span<const std::string_view> args, std::ostream& out,
-                           std::ostream& err);
-[[nodiscard]] int cmd_explain(std::span<const std::string_view> args, std::ostream& out,
-                              std::ostream& err);
-[[nodiscard]] int cmd_diff(std::span<const std::string_view> args, std::ostream& out,
-                           std::ostream& err);
-[[nodiscard]] int cmd_lint(std::span<const std::string_view> args, std::ostream& out,
-                           std::ostream& err);
-[[nodiscard]] int cmd_simulate(std::span<const std::string_view> args, std::ostream& out,
-                               std::ostream& err);
+extern const command_def validate_command;
+extern const command_def preview_command;
+extern const command_def test_command;
+extern const command_def explain_command;
+extern const command_def diff_command;
+extern const command_def lint_command;
+extern const command_def simulate_command;
 
 }  // namespace ecrlp::cli

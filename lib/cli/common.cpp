@@ -2,7 +2,7 @@
 #include "common.hpp"
 
 #include <ecrlp/manifest_parser.hpp>
-#include <ecrlp/report.hpp>
+#include <ecrlp/render.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -18,61 +18,6 @@
 
 namespace ecrlp::cli {
 
-std::optional<std::string> command_line::get(std::string_view name) const {
-  const auto it = options.find(name);
-  if (it == options.end() || it->second.empty()) return std::nullopt;
-  return it->second.back();
-}
-
-std::vector<std::string> command_line::all(std::string_view name) const {
-  const auto it = options.find(name);
-  return it == options.end() ? std::vector<std::string>{} : it->second;
-}
-
-std::optional<std::string> parse_command_line(std::span<const std::string_view> args,
-                                              std::span<const option_spec> specs,
-                                              command_line& cl) {
-  bool only_positional = false;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string_view a = args[i];
-    if (only_positional || a.size() < 2 || a[0] != '-') {
-      cl.positional.emplace_back(a);
-      continue;
-    }
-    if (a == "--") {
-      only_positional = true;
-      continue;
-    }
-    if (a == "-h" || a == "--help") {
-      cl.help = true;
-      continue;
-    }
-    if (!a.starts_with("--")) return "unknown option '" + std::string(a) + "'";
-    std::string_view name = a.substr(2);
-    std::optional<std::string_view> value;
-    if (const auto eq = name.find('='); eq != std::string_view::npos) {
-      value = name.substr(eq + 1);
-      name = name.substr(0, eq);
-    }
-    const auto spec = std::find_if(specs.begin(), specs.end(),
-                                   [&](const option_spec& s) { return s.name == name; });
-    if (spec == specs.end()) return "unknown option '--" + std::string(name) + "'";
-    if (spec->flag) {
-      if (value) return "option '--" + std::string(name) + "' takes no value";
-      value = std::string_view{};
-    } else if (!value) {
-      if (i + 1 >= args.size()) return "option '--" + std::string(name) + "' needs a value";
-      value = args[++i];
-    }
-    auto& slot = cl.options[std::string(name)];
-    if (!slot.empty() && !spec->repeatable) {
-      return "option '--" + std::string(name) + "' given more than once";
-    }
-    slot.emplace_back(*value);
-  }
-  return std::nullopt;
-}
-
 int usage_error(std::ostream& err, std::string_view command, std::string_view message) {
   err << "ecrlp" << (command.empty() ? "" : " ") << command << ": " << message << "\n"
       << "Try 'ecrlp " << command << (command.empty() ? "" : " ") << "--help'.\n";
@@ -85,20 +30,6 @@ int status_for(const std::vector<diagnostic>& diags) {
   });
   if (io) return exit_io;
   return has_errors(diags) ? exit_invalid : exit_ok;
-}
-
-std::optional<std::string> check_format(const std::optional<std::string>& format,
-                                        std::initializer_list<std::string_view> allowed) {
-  if (!format) return std::nullopt;
-  if (std::find(allowed.begin(), allowed.end(), *format) != allowed.end()) return std::nullopt;
-  std::string msg = "unknown --format '" + *format + "' (expected ";
-  bool first = true;
-  for (const auto a : allowed) {
-    if (!first) msg += ", ";
-    msg += a;
-    first = false;
-  }
-  return msg + ")";
 }
 
 std::optional<timestamp> now_option(const command_line& cl, std::string_view command,
@@ -118,7 +49,7 @@ std::optional<timestamp> now_option(const command_line& cl, std::string_view com
 std::optional<parsed_policy> load_policy_reporting(const std::string& path, std::ostream& err,
                                                    int& status) {
   auto parsed = load_policy(path);
-  err << render_diagnostics_text(parsed.diagnostics);
+  report(err, parsed.diagnostics);
   status = std::max(status, status_for(parsed.diagnostics));
   if (!parsed.ok()) {
     status = std::max(status, static_cast<int>(exit_invalid));
@@ -131,7 +62,7 @@ std::optional<inventory> load_images_reporting(const std::vector<std::string>& p
                                                std::ostream& err, int& status) {
   const std::vector<std::filesystem::path> files(paths.begin(), paths.end());
   auto parsed = load_inventory(files);
-  err << render_diagnostics_text(parsed.diagnostics);
+  report(err, parsed.diagnostics);
   status = std::max(status, status_for(parsed.diagnostics));
   if (!parsed.ok()) {
     status = std::max(status, static_cast<int>(exit_invalid));
@@ -141,29 +72,43 @@ std::optional<inventory> load_images_reporting(const std::vector<std::string>& p
 }
 
 std::optional<std::size_t> max_rows_option(const command_line& cl, std::string_view command,
-                                           std::size_t fallback, std::ostream& err) {
+                                           bool& bad, std::ostream& err) {
   const auto m = cl.get("max-rows");
-  if (!m) return fallback;
+  if (!m) return std::nullopt;
   std::size_t n = 0;
   const auto* end = m->data() + m->size();
   const auto [p, ec] = std::from_chars(m->data(), end, n);
   if (ec != std::errc{} || p != end || m->empty()) {
     (void)usage_error(err, command, "--max-rows takes a whole number, not '" + *m + "'");
+    bad = true;
     return std::nullopt;
   }
   return n;
 }
 
-std::optional<std::string> check_image_options(const command_line& cl, bool required) {
-  const bool images = cl.has("images");
-  const bool registry = cl.has("registry");
-  if (images && registry) return "--images and --registry cannot be used together";
-  if (cl.has("manifests") && !images) {
-    return registry ? "--manifests goes with --images (a registry snapshot holds its own manifests)"
-                    : "--manifests needs --images";
+std::optional<report_choice> report_option(const command_line& cl, std::string_view command,
+                                           std::ostream& err) {
+  report_choice choice;
+  if (const auto f = cl.get("format")) choice.format = parse_output_format(*f).value_or(output_format::text);
+  bool bad = false;
+  choice.options.max_rows = max_rows_option(cl, command, bad, err);
+  if (bad) return std::nullopt;
+  if (const auto m = cl.get("max-chars")) {
+    std::size_t n = 0;
+    const auto* end = m->data() + m->size();
+    const auto [p, ec] = std::from_chars(m->data(), end, n);
+    if (ec != std::errc{} || p != end || m->empty() || n < 1024) {
+      (void)usage_error(err, command,
+                        "--max-chars takes a whole number of at least 1024, not '" + *m + "'");
+      return std::nullopt;
+    }
+    choice.options.max_chars = n;
   }
-  if (required && !images && !registry) return "--images FILE or --registry DIR is required";
-  return std::nullopt;
+  return choice;
+}
+
+void report(std::ostream& err, std::span<const diagnostic> diags) {
+  if (!diags.empty()) render(err, diagnostics_document{diags}, output_format::text);
 }
 
 std::optional<image_input> load_image_input(const command_line& cl, std::ostream& err,
@@ -172,14 +117,14 @@ std::optional<image_input> load_image_input(const command_line& cl, std::ostream
   in.independent_images = cl.has("independent-images");
   if (const auto dir = cl.get("registry")) {
     auto loaded = load_registry(*dir);
-    err << render_diagnostics_text(loaded.diagnostics);
+    report(err, loaded.diagnostics);
     status = std::max(status, status_for(loaded.diagnostics));
     if (!loaded.ok()) {
       status = std::max(status, static_cast<int>(exit_invalid));
       return std::nullopt;
     }
     for (const auto& repo : loaded.value->repositories) {
-      err << render_diagnostics_text(repo.diagnostics);
+      report(err, repo.diagnostics);
       if (repo.failed()) {
         err << "ecrlp: repository '" << repo.name
             << "' has errors (above) and is skipped; the others are evaluated\n";
@@ -196,7 +141,7 @@ std::optional<image_input> load_image_input(const command_line& cl, std::ostream
   if (const auto manifest_paths = cl.all("manifests"); !manifest_paths.empty()) {
     const std::vector<std::filesystem::path> files(manifest_paths.begin(), manifest_paths.end());
     auto indexes = load_index_manifests(files);
-    err << render_diagnostics_text(indexes.diagnostics);
+    report(err, indexes.diagnostics);
     status = std::max(status, status_for(indexes.diagnostics));
     if (!indexes.ok()) {
       status = std::max(status, static_cast<int>(exit_invalid));
@@ -222,7 +167,7 @@ std::optional<in_use_input> load_in_use_reporting(const command_line& cl, std::s
   bool ok = true;
   for (const auto& f : files) {
     auto list = load_in_use(f);
-    err << render_diagnostics_text(list.diagnostics);
+    report(err, list.diagnostics);
     status = std::max(status, status_for(list.diagnostics));
     if (!list.ok()) {
       status = std::max(status, static_cast<int>(exit_invalid));
@@ -350,25 +295,6 @@ void progress_bar::clear() {
   if (!drawn_) return;
   err_ << "\r" << std::string(79, ' ') << "\r" << std::flush;
   drawn_ = false;
-}
-
-std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20) {
-      constexpr char hex[] = "0123456789abcdef";
-      out += "\\u00";
-      out += hex[u >> 4];
-      out += hex[u & 0xF];
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
 }
 
 bool prices_given(const command_line& cl) {

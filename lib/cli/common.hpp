@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-// Pieces every ecrlp command shares: option parsing, usage errors, loading inputs.
+// Pieces every ecrlp command shares: the options several take, usage errors, loading inputs.
 
 #include <ecrlp/image.hpp>
 #include <ecrlp/impact.hpp>
@@ -9,7 +9,7 @@
 #include <ecrlp/inventory_parser.hpp>
 #include <ecrlp/policy_parser.hpp>
 #include <ecrlp/registry.hpp>
-#include <ecrlp/registry_report.hpp>
+#include <ecrlp/render.hpp>
 #include <ecrlp/time.hpp>
 
 #include <initializer_list>
@@ -21,35 +21,9 @@
 #include <string_view>
 #include <vector>
 
+#include "options.hpp"
+
 namespace ecrlp::cli {
-
-/// One `--name VALUE` option (or `--name` flag) a command accepts.
-struct option_spec {
-  std::string_view name;
-  bool repeatable = false;
-  bool flag = false;  ///< takes no value; recorded with the value "" (`--name=x` is an error)
-};
-
-/// A parsed command line: options by name (in order given), positional arguments, --help.
-struct command_line {
-  std::map<std::string, std::vector<std::string>, std::less<>> options;
-  std::vector<std::string> positional;
-  bool help = false;
-
-  /// The last value of an option, if given.
-  [[nodiscard]] std::optional<std::string> get(std::string_view name) const;
-  /// Every value of a repeatable option, in order.
-  [[nodiscard]] std::vector<std::string> all(std::string_view name) const;
-  /// True when the option (or flag) was given.
-  [[nodiscard]] bool has(std::string_view name) const { return options.find(name) != options.end(); }
-};
-
-/// Parses `--name value`, `--name=value`, `--flag`, `-h`/`--help`, `--` and positional
-/// arguments; options take a value unless their spec is a flag. Returns an error message on
-/// failure.
-[[nodiscard]] std::optional<std::string> parse_command_line(std::span<const std::string_view> args,
-                                                            std::span<const option_spec> specs,
-                                                            command_line& cl);
 
 /// Prints `ecrlp COMMAND: MESSAGE` and a hint to stderr; returns exit_usage.
 int usage_error(std::ostream& err, std::string_view command, std::string_view message);
@@ -57,10 +31,6 @@ int usage_error(std::ostream& err, std::string_view command, std::string_view me
 /// Exit status for diagnostics: exit_io when a file could not be read, exit_invalid for other
 /// errors, else exit_ok.
 [[nodiscard]] int status_for(const std::vector<diagnostic>& diags);
-
-/// An error message when `format` is given and not one of `allowed`.
-[[nodiscard]] std::optional<std::string> check_format(const std::optional<std::string>& format,
-                                                      std::initializer_list<std::string_view> allowed);
 
 /// `--now` as an instant, or the current time when absent. On a bad value prints a usage error and
 /// returns nullopt.
@@ -76,26 +46,81 @@ int usage_error(std::ostream& err, std::string_view command, std::string_view me
 [[nodiscard]] std::optional<inventory> load_images_reporting(const std::vector<std::string>& paths,
                                                              std::ostream& err, int& status);
 
-/// `--max-rows N` (a whole number), or `fallback` when absent. On a bad value prints a usage error
-/// and returns nullopt.
+// ---- Options several commands share (their help text is written once, here) -----------------
+
+/// The formats of the commands whose report is mostly tables, and of those that write sentences.
+inline constexpr std::string_view table_formats[] = {"table", "json", "csv", "html", "markdown"};
+inline constexpr std::string_view text_formats[] = {"text", "json", "markdown"};
+
+inline constexpr option_def images_option = {
+    "images", "FILE", value_type::file,
+    "`aws ecr describe-images` output ({\"imageDetails\": [...]} or a bare array).\n"
+    "Repeat for several pages; they are concatenated in order. Export with\n"
+    "`--filter imageStatus=ANY` to include archived images. - reads standard input.",
+    true};
+inline constexpr option_def manifests_option = {
+    "manifests", "FILE", value_type::file,
+    "`aws ecr batch-get-image` output with the repository's image indexes\n"
+    "(repeatable): images listed by a live index are not acted on.",
+    true};
+inline constexpr option_def registry_option = {
+    "registry", "DIR", value_type::directory,
+    "A registry snapshot (examples/export-registry.sh): every repository, evaluated\n"
+    "in parallel; results per repository and in total."};
+inline constexpr option_def independent_images_option = {
+    "independent-images", "", value_type::none,
+    "Evaluate every image on its own: ignore index manifests and referrers."};
+inline constexpr option_def in_use_option = {
+    "in-use", "FILE", value_type::file,
+    "Images that are running (repeatable): references one per line, or JSON\n"
+    "(kubectl get pods -o json, ECS task definitions or tasks). An in-use image\n"
+    "the policy would expire or transition is a violation, reported first.",
+    true};
+inline constexpr option_def fail_on_in_use_option = {
+    "fail-on-in-use", "", value_type::none,
+    "Exit 4 when there is a violation (after printing the report)."};
+inline constexpr option_def price_standard_option = {
+    "price-standard", "USD", value_type::number,
+    "Standard storage price per GB-month (default 0.10)."};
+inline constexpr option_def price_archive_option = {
+    "price-archive", "USD", value_type::number,
+    "Archive storage price per GB-month (default 0.10)."};
+inline constexpr option_def now_option_def = {
+    "now", "TIME", value_type::time,
+    "The instant to evaluate at: ISO-8601 with offset (2026-11-28T00:00:00Z)\n"
+    "or epoch seconds. Default: the current time."};
+inline constexpr option_def max_chars_option = {
+    "max-chars", "N", value_type::number,
+    "markdown: the most characters of the whole report (default 65536, a GitHub\n"
+    "comment's limit). Lists are cut to fit, never totals; the report says so."};
+
+/// The rules between the image options: `--images` and `--registry` exclude each other, and
+/// `--manifests` goes with `--images`.
+inline constexpr option_rule image_rules[] = {
+    {option_rule::kind::excludes, "images", "registry"},
+    {option_rule::kind::excludes, "manifests", "registry",
+     "--manifests goes with --images (a registry snapshot holds its own manifests)"},
+    {option_rule::kind::needs, "manifests", "images"},
+};
+
+/// `--max-rows N` (a whole number), or nullopt when absent. On a bad value prints a usage error
+/// and sets `bad`.
 [[nodiscard]] std::optional<std::size_t> max_rows_option(const command_line& cl,
+                                                         std::string_view command, bool& bad,
+                                                         std::ostream& err);
+
+/// The output format `--format` names (default: text), and the render options `--max-rows` and
+/// `--max-chars` ask for. On a bad value prints a usage error and returns nullopt.
+struct report_choice {
+  output_format format = output_format::text;
+  render_options options;
+};
+[[nodiscard]] std::optional<report_choice> report_option(const command_line& cl,
                                                          std::string_view command,
-                                                         std::size_t fallback, std::ostream& err);
+                                                         std::ostream& err);
 
-// ---- Inputs shared by the commands that read images (docs/cli.md#images-and-registries) -------
-
-/// The option specs of image inputs: `--images FILE...`, `--manifests FILE...`, `--registry DIR`,
-/// `--independent-images`.
-inline constexpr option_spec images_option = {"images", true};
-inline constexpr option_spec manifests_option = {"manifests", true};
-inline constexpr option_spec registry_option = {"registry"};
-inline constexpr option_spec independent_images_option = {"independent-images", false, true};
-/// `--in-use FILE...` and `--fail-on-in-use`.
-inline constexpr option_spec in_use_option = {"in-use", true};
-inline constexpr option_spec fail_on_in_use_option = {"fail-on-in-use", false, true};
-/// `--price-standard USD` and `--price-archive USD` (per GB-month).
-inline constexpr option_spec price_standard_option = {"price-standard"};
-inline constexpr option_spec price_archive_option = {"price-archive"};
+/// Writes diagnostics to `err` as compiler-style lines.
+void report(std::ostream& err, std::span<const diagnostic> diags);
 
 /// The images a command works on: one repository (`--images`, with `--manifests`) or a registry
 /// snapshot (`--registry`).
@@ -106,12 +131,6 @@ struct image_input {
 
   [[nodiscard]] bool is_registry() const noexcept { return registry.has_value(); }
 };
-
-/// Checks the image options of `cl`: `--images` and `--registry` are mutually exclusive,
-/// `--manifests` needs `--images`, one of them is required when `required`. Returns a usage
-/// message on failure.
-[[nodiscard]] std::optional<std::string> check_image_options(const command_line& cl,
-                                                             bool required = true);
 
 /// Loads what check_image_options() accepted, printing diagnostics to `err` (a registry's failed
 /// repositories are reported and skipped; they raise `status` to exit_invalid). Sets `status` as
@@ -196,9 +215,6 @@ class progress_bar {
   bool drawn_ = false;
   std::int64_t start_ns_ = 0;
 };
-
-/// `s` as a JSON string literal (quotes and escapes).
-[[nodiscard]] std::string json_string(std::string_view s);
 
 /// True when a price option was given.
 [[nodiscard]] bool prices_given(const command_line& cl);

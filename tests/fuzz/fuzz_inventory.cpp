@@ -9,7 +9,7 @@
 #include <ecrlp/evaluate.hpp>
 #include <ecrlp/inventory_parser.hpp>
 #include <ecrlp/policy_parser.hpp>
-#include <ecrlp/report.hpp>
+#include <ecrlp/render.hpp>
 
 #include "fuzz_check.hpp"
 
@@ -60,8 +60,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   require(result.decisions.size() == images.size(), "one decision per image");
   const ecrlp::preview_document doc{policy.value->policy, policy.value->text, images, result, now,
                                     "repo", "123456789012"};
-  require(!ecrlp::render_preview_json(doc).empty(), "json rendering");
-  require(!ecrlp::render_preview_table(doc, 0).empty(), "table rendering");
-  require(!ecrlp::render_preview_csv(doc).empty(), "csv rendering");
+  require(!ecrlp::render(doc, ecrlp::output_format::json).empty(), "json rendering");
+  require(!ecrlp::render(doc, ecrlp::output_format::text, {.max_rows = 0}).empty(), "table rendering");
+  require(!ecrlp::render(doc, ecrlp::output_format::csv).empty(), "csv rendering");
   return 0;
 }

@@ -8,7 +8,7 @@
 #include <ecrlp/inventory_parser.hpp>
 #include <ecrlp/policy_case.hpp>
 #include <ecrlp/policy_parser.hpp>
-#include <ecrlp/report.hpp>
+#include <ecrlp/render.hpp>
 #include <ecrlp/testing.hpp>
 #include <ecrlp/time.hpp>
 #include <ecrlp/version.hpp>
@@ -58,8 +58,8 @@ void check(bool ok, std::string_view what) {
 int main() {
   const auto policy = ecrlp::parse_policy(policy_json, "policy.json");
   const auto inventory = ecrlp::parse_inventory(images_json, "images.json");
-  std::cerr << ecrlp::render_diagnostics_text(policy.diagnostics)
-            << ecrlp::render_diagnostics_text(inventory.diagnostics);
+  std::cerr << ecrlp::render(ecrlp::diagnostics_document{policy.diagnostics}, ecrlp::output_format::text)
+            << ecrlp::render(ecrlp::diagnostics_document{inventory.diagnostics}, ecrlp::output_format::text);
   if (!policy || !inventory) {
     std::cerr << "consumer: FAILED: the policy or the inventory did not parse\n";
     return EXIT_FAILURE;
@@ -85,7 +85,7 @@ int main() {
   // The renderers (fmt and nlohmann inside the library).
   const ecrlp::preview_document doc{
       policy.value->policy, policy.value->text, images, result, *now, "", ""};
-  check(ecrlp::render_preview_json(doc).find("\"appliedRulePriority\"") != std::string::npos,
+  check(ecrlp::render(doc, ecrlp::output_format::json).find("\"appliedRulePriority\"") != std::string::npos,
         "render_preview_json");
 
   // Policy unit tests in code, and from a case file.
