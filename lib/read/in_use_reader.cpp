@@ -576,7 +576,8 @@ void parse_json(std::string_view text, std::string_view source, in_use_list& lis
 
 /// The io.* messages of load_in_use, which name the file in the message too.
 [[nodiscard]] std::string in_use_io_wording(const read::input_failure& f, std::string_view name) {
-  return read::named_file_wording(f, name, " is larger than 1 GiB; ecrlp reads in-use lists up to 1 GiB");
+  return read::named_file_wording(f, name,
+                                  " is larger than 1 GiB; ecrlp reads in-use lists up to 1 GiB");
 }
 
 }  // namespace

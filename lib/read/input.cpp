@@ -9,6 +9,7 @@
 #include "support/memory.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -57,11 +58,16 @@ constexpr std::size_t first_stream_buffer = std::size_t{1} << 20;
   return input_failure{problem, std::move(reason), size, limit};
 }
 
-/// read() of up to `n` bytes, retried when interrupted; -1 on an error.
+/// read() of up to `n` bytes, retried when interrupted, and waiting when the descriptor is
+/// non-blocking (standard input inherited that way); -1 on an error.
 [[nodiscard]] long read_some(int fd, char* out, std::size_t n) noexcept {
   for (;;) {
     const auto r = ::read(fd, out, n);
     if (r < 0 && errno == EINTR) continue;
+    if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      pollfd p{fd, POLLIN, 0};
+      if (::poll(&p, 1, -1) >= 0 || errno == EINTR) continue;
+    }
     return static_cast<long>(r);
   }
 }
@@ -372,7 +378,10 @@ bool input_file::read_stream(input_text& out, input_failure& failure) {
   std::size_t got = 0;
   for (;;) {
     if (got == out.capacity_) {
-      const std::size_t grown = std::max(out.capacity_ * 2, first_stream_buffer);
+      std::size_t grown = std::max(out.capacity_ * 2, first_stream_buffer);
+      if (limits_.while_reading) {  // got <= max_bytes here, so this still grows
+        grown = static_cast<std::size_t>(std::min<std::uintmax_t>(grown, limits_.max_bytes + 1));
+      }
       if (!out.reserve(grown)) {
         failure = failure_of(input_problem::no_memory, {}, grown);
         return false;

@@ -78,7 +78,7 @@ using io_wording = std::string (*)(const input_failure& failure, std::string_vie
 
 /// The wording of the policy, in-use and case-file readers, which name the file in the message:
 /// "cannot read policy.json: No such file or directory", "cannot read x: it is a directory".
-/// `too_large` follows the name when the file is over the limit ("NAME is larger than 16 MiB; ...").
+/// `too_large` follows the name when the file is over the limit ("NAME is larger than 16 MiB").
 [[nodiscard]] std::string named_file_wording(const input_failure& failure, std::string_view name,
                                              std::string_view too_large);
 

@@ -594,7 +594,8 @@ void append(std::vector<diagnostic>& to, std::vector<diagnostic>&& from) {
 
 /// The io.* messages of load_policy, which name the file in the message too.
 [[nodiscard]] std::string policy_io_wording(const read::input_failure& f, std::string_view name) {
-  return read::named_file_wording(f, name, " is larger than 16 MiB; no lifecycle policy document is that big");
+  return read::named_file_wording(
+      f, name, " is larger than 16 MiB; no lifecycle policy document is that big");
 }
 
 }  // namespace

@@ -8,7 +8,8 @@
 //                       files (read through lib/read/input) or standard input, and the result
 //   windows.cpp         pages of 4 MiB or more, parsed in windows of whole ImageDetails, so that
 //                       neither the text nor simdjson's index of it is ever in memory whole
-//   page_walk.cpp       one page: encoding, syntax, the root, the ImageDetail array, skipped members
+//   page_walk.cpp       one page: encoding, syntax, the root, the ImageDetail array, the members
+//                       nobody reads
 //   image_detail.cpp    one ImageDetail and its fields (the hot path)
 //   page_reporting.cpp  diagnostics and their positions (line_counter, positions.cpp: computed only
 //                       when a diagnostic is emitted, incrementally)
