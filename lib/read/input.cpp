@@ -188,20 +188,25 @@ bool input_text::reserve(std::size_t capacity) noexcept {
   if (length < capacity) return false;
   void* grown = nullptr;
 #if ECRLP_HAVE_MREMAP
-  // Anonymous memory, grown by moving page tables rather than copying the text.
+  // Anonymous memory, grown by moving page tables rather than copying the text. The advice covers
+  // the whole mapping: advising only its 2 MiB-aligned middle would split it in several areas,
+  // which mremap refuses to move.
   grown = data_ == nullptr
               ? ::mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
               : ::mremap(data_, length_, length, MREMAP_MAYMOVE);
   if (grown == MAP_FAILED) return false;
+#  if defined(MADV_HUGEPAGE)
+  (void)::madvise(grown, length, MADV_HUGEPAGE);
+#  endif
 #else
   grown = std::realloc(data_, length);
   if (grown == nullptr) return false;
+  support::advise_huge_pages(grown, length);
 #endif
   data_ = static_cast<char*>(grown);
   length_ = length;
   capacity_ = capacity;
   storage_ = storage::heap;
-  support::advise_huge_pages(data_, length_);
   return true;
 }
 
