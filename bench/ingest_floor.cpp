@@ -13,7 +13,7 @@
 // is no evaluation, no diagnostics, no duplicate-digest check and no output beyond a checksum line,
 // so that the optimiser cannot drop the work.
 //
-// The file is read the same way ecrlp reads it (lib/read/inventory_parser.cpp): mapped with mmap when
+// The file is read the same way ecrlp reads it (lib/read/input.cpp, lib/read/inventory/load.cpp): mapped with mmap when
 // the mapping leaves SIMDJSON_PADDING readable bytes after the end, else read into a padded buffer.
 // `--read` forces the buffer (simdjson::padded_string::load), to compare the two.
 //

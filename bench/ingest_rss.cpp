@@ -12,7 +12,7 @@
 
 #include <ecrlp/inventory_parser.hpp>
 
-#include "read/inventory_parser_hooks.hpp"  // lib/: load_inventory_windowed
+#include "read/inventory/hooks.hpp"  // lib/: load_inventory_windowed
 
 #include <sys/resource.h>
 

@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "catch.hpp"
-#include "read/inventory_parser_hooks.hpp"
+#include "read/inventory/hooks.hpp"
 #include "parser_test_util.hpp"
 #include "test_files.hpp"
 

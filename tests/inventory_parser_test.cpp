@@ -4,7 +4,7 @@
 #include <ecrlp/inventory_parser.hpp>
 
 #include "catch.hpp"
-#include "read/inventory_parser_hooks.hpp"
+#include "read/inventory/hooks.hpp"
 #include "parser_test_util.hpp"
 #include "test_files.hpp"
 
@@ -724,7 +724,7 @@ TEST_CASE("a large generated inventory loads completely", "[inventory_parser]") 
 // Windowed parsing: a large page is parsed in windows of whole ImageDetails. The hooks force
 // windows of a few bytes, so that window seams fall inside every construct of a small page; the
 // result must be exactly that of a whole parse: same diagnostics (code, level, pointer, message,
-// line, column, byte) in the same order, same images. The hooks: lib/read/inventory_parser_hooks.hpp.
+// line, column, byte) in the same order, same images. The hooks: lib/read/inventory/hooks.hpp.
 
 namespace {
 

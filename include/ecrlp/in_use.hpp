@@ -118,7 +118,8 @@ struct in_use_list {
                                                      std::string_view source_name = "<string>");
 
 /// Reads `file` and parses it with parse_in_use(). `io.read` when it cannot be read (or is a
-/// directory), `io.too_large` above 1 GiB.
+/// directory), `io.too_large` above 1 GiB. `-` reads standard input, named `<stdin>` in
+/// diagnostics.
 [[nodiscard]] parse_result<in_use_list> load_in_use(const std::filesystem::path& file);
 
 /// Whether `ref` names `img` of the repository `repository_name` in the registry `registry_id`

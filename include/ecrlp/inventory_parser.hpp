@@ -20,7 +20,8 @@ namespace ecrlp {
                                                       std::string_view source_name = "<string>");
 
 /// Reads and concatenates several pages (files), as given one after another. A digest that appears
-/// twice (in one page or across pages) is an error. Unreadable files give the code `io.read`.
+/// twice (in one page or across pages) is an error. Unreadable files give the code `io.read`. A file
+/// `-` is standard input, read once (a second `-` is empty), named `<stdin>` in diagnostics.
 [[nodiscard]] parse_result<inventory> load_inventory(std::span<const std::filesystem::path> files);
 
 }  // namespace ecrlp

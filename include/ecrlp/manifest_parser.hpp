@@ -32,7 +32,8 @@ namespace ecrlp {
 
 /// Reads several batch-get-image outputs (files) as parse_index_manifests() does, concatenating the
 /// indexes in file order; a digest listed in two files gives `manifest.duplicate` (warning). A file
-/// that cannot be read gives `io.read`, one larger than 64 MiB `io.too_large`.
+/// that cannot be read gives `io.read`, one larger than 64 MiB `io.too_large`. A file `-` is
+/// standard input, named `<stdin>` in diagnostics.
 [[nodiscard]] parse_result<std::vector<index_manifest>> load_index_manifests(
     std::span<const std::filesystem::path> files);
 

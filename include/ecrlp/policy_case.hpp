@@ -60,7 +60,7 @@ struct case_file {
 
 /// Reads `path` and parses it as parse_case_file() does, with relative policy paths resolved
 /// against the file's directory. A file that cannot be read gives `io.read` (`io.too_large` past
-/// 16 MiB).
+/// 16 MiB). `-` reads standard input (policy paths then resolve against the working directory).
 [[nodiscard]] parse_result<case_file> load_case_file(const std::filesystem::path& path);
 
 /// An expectation of a case that did not hold.

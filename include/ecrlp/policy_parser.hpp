@@ -33,7 +33,8 @@ struct parsed_policy {
                                                        std::string_view source_name = "<string>");
 
 /// Reads `path` and parses it as parse_policy() does. A file that cannot be read gives the
-/// diagnostic code `io.read` (and `io.too_large` past 16 MiB).
+/// diagnostic code `io.read` (and `io.too_large` past 16 MiB). `-` reads standard input, named
+/// `<stdin>` in diagnostics.
 [[nodiscard]] parse_result<parsed_policy> load_policy(const std::filesystem::path& path);
 
 }  // namespace ecrlp

@@ -7,7 +7,7 @@
 /// remembers the byte offset where it starts (so a diagnostic found later, by JSON pointer, gets a
 /// line and column), duplicate object keys are reported instead of silently overwritten, nesting
 /// depth and the number of stored values are bounded, and no exception ever leaves the reader.
-/// Included by lib/read/policy_parser.cpp, lib/read/manifest_parser.cpp, lib/read/registry_snapshot.cpp and lib/read/in_use_reader.cpp.
+/// Included by the policy, manifest, in-use and registry snapshot readers of lib/read.
 
 #include <ecrlp/diagnostic.hpp>
 
@@ -89,6 +89,27 @@ inline const json_value* json_value::find(std::string_view key) const noexcept {
       return "array";
     case json_kind::object:
       return "object";
+  }
+  return "?";
+}
+
+/// "a string", "an object", ...: how the manifest and registry messages name a value's type.
+[[nodiscard]] inline std::string kind_phrase(const json_value& v) {
+  switch (v.kind) {
+    case json_kind::null:
+      return "null";
+    case json_kind::boolean:
+      return "a boolean";
+    case json_kind::integer:
+    case json_kind::unsigned_integer:
+    case json_kind::floating:
+      return "a number";
+    case json_kind::string:
+      return "a string";
+    case json_kind::array:
+      return "an array";
+    case json_kind::object:
+      return "an object";
   }
   return "?";
 }

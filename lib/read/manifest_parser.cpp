@@ -7,94 +7,22 @@
 // `imageManifest` carry a pointer that continues into the embedded text and the position, in the
 // file, of the string-literal character that encodes the place (detail::string_offset_map).
 
+#include <ecrlp/manifest_parser.hpp>
+
+#include "read/input.hpp"
+#include "read/json_reader.hpp"
+
 #include <algorithm>
-#include <cerrno>
 #include <cstddef>
 #include <cstdint>
-#include <ecrlp/manifest_parser.hpp>
-#include <fstream>
 #include <string>
 #include <string_view>
-#include <system_error>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
-#include "read/json_reader.hpp"
-
 namespace ecrlp {
 
-namespace detail {
-
-// Reads a whole regular file or stream of at most `max_bytes` bytes into `out`. On failure adds an
-// `io.read` or `io.too_large` diagnostic naming the file and returns false. Shared with
-// lib/read/registry_snapshot.cpp (external linkage; no header declares it).
-[[nodiscard]] bool read_bounded_file(const std::filesystem::path& path, std::uintmax_t max_bytes,
-                                     std::string& out, std::vector<diagnostic>& diags);
-
-bool read_bounded_file(const std::filesystem::path& path, std::uintmax_t max_bytes,
-                       std::string& out, std::vector<diagnostic>& diags) {
-  const std::string name = path.string();
-  const auto fail = [&](std::string code, std::string message) {
-    diagnostic d;
-    d.code = std::move(code);
-    d.message = std::move(message);
-    d.file = name;
-    diags.push_back(std::move(d));
-    return false;
-  };
-  const auto too_large = [&] {
-    return fail("io.too_large", "the file is larger than " + std::to_string(max_bytes) +
-                                    " bytes, the most accepted for it");
-  };
-  std::error_code ec;
-  const auto status = std::filesystem::status(path, ec);
-  if (ec) return fail("io.read", "cannot read the file: " + ec.message());
-  if (std::filesystem::is_directory(status)) return fail("io.read", "is a directory, not a file");
-  if (std::filesystem::is_regular_file(status)) {
-    const auto size = std::filesystem::file_size(path, ec);
-    if (ec) return fail("io.read", "cannot read the file: " + ec.message());
-    if (size > max_bytes) return too_large();
-  }
-  errno = 0;
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return fail("io.read", "cannot open the file: " + std::generic_category().message(errno));
-  out.clear();
-  std::vector<char> buffer(std::size_t{64} * 1024);
-  while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
-    out.append(buffer.data(), static_cast<std::size_t>(in.gcount()));
-    if (out.size() > max_bytes) return too_large();  // a stream, or a file that grew
-  }
-  if (in.bad()) return fail("io.read", "error while reading the file");
-  return true;
-}
-
-// "a string", "an object", ...: how a message names the type of a value. Shared with
-// lib/read/registry_snapshot.cpp.
-[[nodiscard]] std::string kind_phrase(const json_value& v);
-
-std::string kind_phrase(const json_value& v) {
-  switch (v.kind) {
-    case json_kind::null:
-      return "null";
-    case json_kind::boolean:
-      return "a boolean";
-    case json_kind::integer:
-    case json_kind::unsigned_integer:
-    case json_kind::floating:
-      return "a number";
-    case json_kind::string:
-      return "a string";
-    case json_kind::array:
-      return "an array";
-    case json_kind::object:
-      return "an object";
-  }
-  return "?";
-}
-
-}  // namespace detail
 
 namespace {
 
@@ -471,11 +399,14 @@ parse_result<std::vector<index_manifest>> parse_index_manifests(std::string_view
 parse_result<std::vector<index_manifest>> load_index_manifests(
     std::span<const std::filesystem::path> files) {
   collect_state st;
-  std::string text;
   for (const auto& file : files) {
-    if (!detail::read_bounded_file(file, max_file_bytes, text, st.diagnostics)) continue;
-    const std::string name = file.string();
-    batch_reader(st, text, name).run();
+    read::input_text text;
+    if (!read::read_input(file, {.max_bytes = max_file_bytes}, read::the_file_wording, text,
+                          st.diagnostics)) {
+      continue;
+    }
+    const std::string name = read::input_name(file);
+    batch_reader(st, text.view(), name).run();
   }
   return finish(st);
 }

@@ -8,17 +8,17 @@
 #include <ecrlp/testing.hpp>
 #include <ecrlp/time.hpp>
 
+#include "read/input.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cstdint>
-#include <fstream>
 #include <initializer_list>
 #include <iterator>
 #include <limits>
 #include <map>
 #include <set>
-#include <sstream>
 #include <utility>
 
 namespace ecrlp {
@@ -148,61 +148,13 @@ struct case_defaults {
   std::optional<timestamp> now;
 };
 
-class case_reader {
+/// What every level of a case file is checked with: its diagnostics, unknown members, members
+/// of a type, times.
+class case_checks {
  public:
-  case_reader(std::string_view file, std::filesystem::path base, std::vector<diagnostic>& out)
-      : file_(file), base_(std::move(base)), out_(out) {}
+  case_checks(std::string_view file, std::vector<diagnostic>& out) : file_(file), out_(out) {}
 
-  void read_document(const json& root, case_file& result) {
-    if (!root.is_object()) {
-      error("case.type", "", "a case file is a JSON object, not " + std::string(type_name(root)));
-      return;
-    }
-    if (!root.contains("cases")) {
-      // A file holding one case: the case's members at the top level.
-      check_members(root, "", {"name", "description", "policy", "now", "images", "expect"});
-      std::string fallback = std::filesystem::path(std::string(file_)).stem().string();
-      if (fallback.empty()) fallback = "case";
-      read_case(root, "", {}, fallback, result);
-      return;
-    }
-    check_members(root, "", {"description", "policy", "now", "cases"});
-    case_defaults defaults;
-    if (const json* p = member(root, "", "policy", json::value_t::string)) {
-      defaults.policy = p->get<std::string>();
-      if (defaults.policy->empty()) {
-        error("case.value", "/policy", "\"policy\" is empty; give the path of a policy file");
-      }
-    }
-    defaults.now = read_now(root, "");
-    const json* cases = member(root, "", "cases", json::value_t::array);
-    if (cases == nullptr) return;
-    if (cases->empty()) {
-      error("case.empty", "/cases", "\"cases\" is empty; give at least one case");
-      return;
-    }
-    std::map<std::string, std::string> names;  // case name -> pointer of its first use
-    for (std::size_t i = 0; i < cases->size(); ++i) {
-      const std::string ptr = pointer_append("/cases", i);
-      const json& c = (*cases)[i];
-      if (!c.is_object()) {
-        error("case.type", ptr, "a case is an object, not " + std::string(type_name(c)));
-        continue;
-      }
-      check_members(c, ptr, {"name", "description", "policy", "now", "images", "expect"});
-      const auto before = result.cases.size();
-      read_case(c, ptr, defaults, {}, result);
-      if (result.cases.size() == before) continue;
-      const auto& name = result.cases.back().name;
-      if (const auto [it, inserted] = names.emplace(name, ptr); !inserted) {
-        error("case.duplicate_case", pointer_append(ptr, "name"),
-              "case name \"" + name + "\" is already used by the case at " + it->second +
-                  "; names identify cases in reports");
-      }
-    }
-  }
-
- private:
+ protected:
   void error(std::string code, std::string pointer, std::string message,
              severity level = severity::error) {
     diagnostic d;
@@ -322,6 +274,71 @@ class case_reader {
     return std::nullopt;
   }
 
+  [[nodiscard]] std::size_t error_count() const {
+    return static_cast<std::size_t>(std::count_if(
+        out_.begin(), out_.end(), [](const diagnostic& d) { return d.level == severity::error; }));
+  }
+
+  std::string_view file_;
+  std::vector<diagnostic>& out_;
+};
+
+/// The reader proper: the document, each case, its images and its expectations.
+class case_reader : case_checks {
+ public:
+  case_reader(std::string_view file, std::filesystem::path base, std::vector<diagnostic>& out)
+      : case_checks(file, out), base_(std::move(base)) {}
+
+  void read_document(const json& root, case_file& result) {
+    if (!root.is_object()) {
+      error("case.type", "", "a case file is a JSON object, not " + std::string(type_name(root)));
+      return;
+    }
+    if (!root.contains("cases")) {
+      // A file holding one case: the case's members at the top level.
+      check_members(root, "", {"name", "description", "policy", "now", "images", "expect"});
+      std::string fallback = std::filesystem::path(std::string(file_)).stem().string();
+      if (fallback.empty()) fallback = "case";
+      read_case(root, "", {}, fallback, result);
+      return;
+    }
+    check_members(root, "", {"description", "policy", "now", "cases"});
+    case_defaults defaults;
+    if (const json* p = member(root, "", "policy", json::value_t::string)) {
+      defaults.policy = p->get<std::string>();
+      if (defaults.policy->empty()) {
+        error("case.value", "/policy", "\"policy\" is empty; give the path of a policy file");
+      }
+    }
+    defaults.now = read_now(root, "");
+    const json* cases = member(root, "", "cases", json::value_t::array);
+    if (cases == nullptr) return;
+    if (cases->empty()) {
+      error("case.empty", "/cases", "\"cases\" is empty; give at least one case");
+      return;
+    }
+    std::map<std::string, std::string> names;  // case name -> pointer of its first use
+    for (std::size_t i = 0; i < cases->size(); ++i) {
+      const std::string ptr = pointer_append("/cases", i);
+      const json& c = (*cases)[i];
+      if (!c.is_object()) {
+        error("case.type", ptr, "a case is an object, not " + std::string(type_name(c)));
+        continue;
+      }
+      check_members(c, ptr, {"name", "description", "policy", "now", "images", "expect"});
+      const auto before = result.cases.size();
+      read_case(c, ptr, defaults, {}, result);
+      if (result.cases.size() == before) continue;
+      const auto& name = result.cases.back().name;
+      if (const auto [it, inserted] = names.emplace(name, ptr); !inserted) {
+        error("case.duplicate_case", pointer_append(ptr, "name"),
+              "case name \"" + name + "\" is already used by the case at " + it->second +
+                  "; names identify cases in reports");
+      }
+    }
+  }
+
+ private:
   void read_case(const json& c, const std::string& ptr, const case_defaults& defaults,
                  const std::string& fallback_name, case_file& result) {
     const std::size_t errors_before = error_count();
@@ -607,25 +624,20 @@ class case_reader {
     }
   }
 
-  [[nodiscard]] std::size_t error_count() const {
-    return static_cast<std::size_t>(std::count_if(
-        out_.begin(), out_.end(), [](const diagnostic& d) { return d.level == severity::error; }));
-  }
-
-  std::string_view file_;
   std::filesystem::path base_;
-  std::vector<diagnostic>& out_;
 };
 
-[[nodiscard]] parse_result<case_file> io_failure(std::string code, std::string message,
-                                                 std::string file) {
-  parse_result<case_file> result;
-  diagnostic d;
-  d.code = std::move(code);
-  d.message = std::move(message);
-  d.file = std::move(file);
-  result.diagnostics.push_back(std::move(d));
-  return result;
+/// The io.* messages of load_case_file: those of the policy reader, but for the size and for a
+/// file that cannot be opened or read.
+[[nodiscard]] std::string case_io_wording(const read::input_failure& f, std::string_view name) {
+  switch (f.problem) {
+    case read::input_problem::open:
+      return "cannot read " + std::string(name);
+    case read::input_problem::read:
+      return "cannot read " + std::string(name) + ": read error";
+    default:
+      return read::named_file_wording(f, name, " is larger than 16 MiB; a case file is small");
+  }
 }
 
 }  // namespace
@@ -700,27 +712,16 @@ parse_result<case_file> parse_case_file(std::string_view text, std::string_view 
 }
 
 parse_result<case_file> load_case_file(const std::filesystem::path& path) {
-  const std::string name = path.string();
-  std::error_code ec;
-  const auto status = std::filesystem::status(path, ec);
-  if (ec) return io_failure("io.read", "cannot read " + name + ": " + ec.message(), name);
-  if (std::filesystem::is_directory(status)) {
-    return io_failure("io.read", "cannot read " + name + ": it is a directory", name);
+  read::input_text text;
+  std::vector<diagnostic> io;
+  // Only the size of a regular file is checked, as it always was: a pipe is read whole.
+  if (!read::read_input(path, {.max_bytes = max_file_bytes, .while_reading = false},
+                        case_io_wording, text, io)) {
+    parse_result<case_file> result;
+    result.diagnostics = std::move(io);
+    return result;
   }
-  if (std::filesystem::is_regular_file(status)) {
-    const auto size = std::filesystem::file_size(path, ec);
-    if (!ec && size > max_file_bytes) {
-      return io_failure("io.too_large", name + " is larger than 16 MiB; a case file is small",
-                        name);
-    }
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return io_failure("io.read", "cannot read " + name, name);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) return io_failure("io.read", "cannot read " + name + ": read error", name);
-  const std::string text = std::move(buffer).str();
-  return parse_case_file(text, name, path.parent_path());
+  return parse_case_file(text.view(), read::input_name(path), path.parent_path());
 }
 
 }  // namespace ecrlp

@@ -16,19 +16,17 @@
 #include <ecrlp/policy_parser.hpp>
 #include <ecrlp/validate.hpp>
 
+#include "read/input.hpp"
 #include "read/json_reader.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <cstddef>
 #include <cstdint>
-#include <fstream>
 #include <initializer_list>
 #include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -594,13 +592,10 @@ void append(std::vector<diagnostic>& to, std::vector<diagnostic>&& from) {
   to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
 }
 
-[[nodiscard]] parse_result<parsed_policy> io_failure(std::string code, std::string message,
-                                                     std::string file) {
-  parse_result<parsed_policy> result;
-  diagnostic d = detail::make_error(std::move(code), "", std::move(message));
-  d.file = std::move(file);
-  result.diagnostics.push_back(std::move(d));
-  return result;
+/// The io.* messages of load_policy, which name the file in the message too.
+[[nodiscard]] std::string policy_io_wording(const read::input_failure& f, std::string_view name) {
+  return read::named_file_wording(
+      f, name, " is larger than 16 MiB; no lifecycle policy document is that big");
 }
 
 }  // namespace
@@ -688,35 +683,14 @@ parse_result<parsed_policy> parse_policy(std::string_view document, std::string_
 }
 
 parse_result<parsed_policy> load_policy(const std::filesystem::path& path) {
-  const std::string name = path.string();
-  std::error_code ec;
-  const auto status = std::filesystem::status(path, ec);
-  if (ec) return io_failure("io.read", "cannot read " + name + ": " + ec.message(), name);
-  if (std::filesystem::is_directory(status)) {
-    return io_failure("io.read", "cannot read " + name + ": it is a directory", name);
+  read::input_text text;
+  std::vector<diagnostic> io;
+  if (!read::read_input(path, {.max_bytes = max_file_bytes}, policy_io_wording, text, io)) {
+    parse_result<parsed_policy> result;
+    result.diagnostics = std::move(io);
+    return result;
   }
-  const auto too_large = [&] {
-    return io_failure("io.too_large",
-                      name + " is larger than 16 MiB; no lifecycle policy document is that big",
-                      name);
-  };
-  if (std::filesystem::is_regular_file(status)) {
-    const auto size = std::filesystem::file_size(path, ec);
-    if (!ec && size > max_file_bytes) return too_large();
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return io_failure("io.read",
-                      "cannot open " + name + ": " + std::generic_category().message(errno), name);
-  }
-  std::string content;
-  std::vector<char> buffer(std::size_t{64} * 1024);
-  while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
-    content.append(buffer.data(), static_cast<std::size_t>(in.gcount()));
-    if (content.size() > max_file_bytes) return too_large();
-  }
-  if (in.bad()) return io_failure("io.read", "error while reading " + name, name);
-  return parse_policy(content, name);
+  return parse_policy(text.view(), read::input_name(path));
 }
 
 }  // namespace ecrlp

@@ -35,15 +35,9 @@
 #include <vector>
 
 #include "read/json_reader.hpp"
+#include "read/registry_files.hpp"
 
 namespace ecrlp {
-
-namespace detail {
-// Defined in lib/read/manifest_parser.cpp.
-[[nodiscard]] bool read_bounded_file(const std::filesystem::path& path, std::uintmax_t max_bytes,
-                                     std::string& out, std::vector<diagnostic>& diags);
-[[nodiscard]] std::string kind_phrase(const json_value& v);
-}  // namespace detail
 
 namespace {
 
@@ -52,30 +46,16 @@ using detail::json_kind;
 using detail::json_value;
 using detail::kind_phrase;
 
+using read::snapshot::json_file;
+using read::snapshot::locate_image_mismatch;
+using read::snapshot::locate_policy_mismatch;
+using read::snapshot::make_diag;
+using read::snapshot::make_error;
+using read::snapshot::quote;
+using read::snapshot::read_json_file;
+
 constexpr std::uintmax_t max_metadata_bytes = std::uintmax_t{1} * 1024 * 1024;
-/// Only for locating a mismatching repositoryName/registryId in a page or the policy (an error
-/// path; beyond it the diagnostic names the file without a pointer).
-constexpr std::uintmax_t max_locate_bytes = std::uintmax_t{256} * 1024 * 1024;
 constexpr std::size_t max_repository_name = 256;
-
-[[nodiscard]] std::string quote(std::string_view s) { return '"' + detail::shorten(s, 80) + '"'; }
-
-[[nodiscard]] diagnostic make_diag(severity level, std::string code, std::string file,
-                                   std::string pointer, std::string message) {
-  diagnostic d;
-  d.level = level;
-  d.code = std::move(code);
-  d.file = std::move(file);
-  d.pointer = std::move(pointer);
-  d.message = std::move(message);
-  return d;
-}
-
-[[nodiscard]] diagnostic make_error(std::string code, std::string file, std::string message,
-                                    std::string pointer = {}) {
-  return make_diag(severity::error, std::move(code), std::move(file), std::move(pointer),
-                   std::move(message));
-}
 
 void append(std::vector<diagnostic>& to, std::vector<diagnostic>&& from) {
   to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
@@ -147,64 +127,8 @@ class sandbox {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Small JSON documents: snapshot.json, repository.json
+// Small JSON documents: snapshot.json, repository.json (read_json_file: registry_files.cpp)
 // ---------------------------------------------------------------------------------------------
-
-/// A small JSON file read with json_reader, with its text kept for positions.
-struct json_file {
-  std::string path;
-  std::string text;
-  std::optional<json_value> root;
-
-  /// Gives `d` the file, and the line and column of `v`.
-  void place(diagnostic& d, const json_value& v) const {
-    const auto pos = detail::position_of(text, v.byte);
-    d.file = path;
-    d.byte = v.byte;
-    d.line = pos.line;
-    d.column = pos.column;
-  }
-
-  [[nodiscard]] diagnostic error_at(std::string code, std::string pointer, const json_value& v,
-                                    std::string message) const {
-    diagnostic d = make_error(std::move(code), path, std::move(message), std::move(pointer));
-    place(d, v);
-    return d;
-  }
-};
-
-/// Reads and parses `path` (at most `max_bytes`); codes of the json_reader become `syntax_code`.
-/// root is unset after an error (added to `diags`).
-[[nodiscard]] json_file read_json_file(const fs::path& path, std::uintmax_t max_bytes,
-                                       std::string_view syntax_code,
-                                       std::vector<diagnostic>& diags) {
-  constexpr std::size_t max_values = 100'000;
-  constexpr std::size_t max_depth = 64;
-  json_file f;
-  f.path = path.string();
-  if (!detail::read_bounded_file(path, max_bytes, f.text, diags)) return f;
-  if (const auto utf8 = detail::utf8_scan(f.text); !utf8.valid) {
-    diagnostic d = make_error(std::string(syntax_code), f.path,
-                              "the file is not valid UTF-8 (malformed byte sequence at byte " +
-                                  std::to_string(utf8.bad_byte) + ")");
-    json_value at;
-    at.byte = utf8.bad_byte;
-    f.place(d, at);
-    diags.push_back(std::move(d));
-    return f;
-  }
-  detail::json_read_result r = detail::read_json(
-      f.text, {.max_depth = max_depth, .max_values = max_values, .deep_root_member = {}});
-  for (auto& d : r.diagnostics) {
-    d.code = std::string(syntax_code);
-    json_value at;
-    at.byte = d.byte;
-    f.place(d, at);
-    diags.push_back(std::move(d));
-  }
-  if (r.root && !has_errors(r.diagnostics)) f.root = std::move(r.root);
-  return f;
-}
 
 /// The optional string member `key` of `obj`: nullopt when absent; an error (and nullopt) when
 /// it is not a string.
@@ -390,166 +314,6 @@ struct json_file {
   files.reserve(found.size());
   for (auto& [n, p] : found) files.push_back(std::move(p));
   return files;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Consistency checks (error paths: they re-read a file to point at the place)
-// ---------------------------------------------------------------------------------------------
-
-/// A SAX handler (constant memory, whatever the page's size) that stops at the first
-/// ImageDetail, in `{"imageDetails": [...]}` or a bare array, whose string member `key` is not
-/// `expected`.
-class mismatch_finder {
- public:
-  using json = nlohmann::json;
-
-  mismatch_finder(std::string_view text, const std::size_t* consumed, std::string_view key,
-                  std::string_view expected)
-      : text_(text), consumed_(consumed), key_(key), expected_(expected) {}
-
-  bool null() { return value(); }
-  bool boolean(bool /*unused*/) { return value(); }
-  bool number_integer(json::number_integer_t /*unused*/) { return value(); }
-  bool number_unsigned(json::number_unsigned_t /*unused*/) { return value(); }
-  bool number_float(json::number_float_t /*unused*/, const json::string_t& /*unused*/) {
-    return value();
-  }
-  bool binary(json::binary_t& /*unused*/) { return value(); }
-  bool string(json::string_t& v) {
-    if (armed_ && v != expected_) {
-      found_ = true;
-      found_value_ = v;
-      item_ = frames_[frames_.size() - 2].count - 1;
-      return false;  // stop here
-    }
-    return value();
-  }
-  bool start_object(std::size_t /*unused*/) { return open(true); }
-  bool start_array(std::size_t /*unused*/) { return open(false); }
-  bool end_object() { return close(); }
-  bool end_array() { return close(); }
-  bool key(json::string_t& k) {
-    frames_.back().key = k;
-    armed_ = k == key_ && in_image();
-    if (armed_) {
-      // The value starts after the key's closing quote, blanks and the colon.
-      std::size_t i = *consumed_;
-      while (i < text_.size() && (text_[i] == ' ' || text_[i] == '\t' || text_[i] == '\n' ||
-                                  text_[i] == '\r' || text_[i] == ':')) {
-        ++i;
-      }
-      value_byte_ = i;
-    }
-    return true;
-  }
-  bool parse_error(std::size_t /*unused*/, const std::string& /*unused*/,
-                   const nlohmann::detail::exception& /*unused*/) {
-    return false;
-  }
-
-  [[nodiscard]] bool found() const noexcept { return found_; }
-  [[nodiscard]] bool bare_array() const noexcept { return bare_; }
-  [[nodiscard]] std::size_t item() const noexcept { return item_; }
-  [[nodiscard]] std::size_t byte() const noexcept { return value_byte_; }
-  [[nodiscard]] const std::string& found_value() const noexcept { return found_value_; }
-
- private:
-  struct frame {
-    bool is_object = false;
-    std::size_t count = 0;  ///< arrays: elements started so far
-    std::string key;        ///< objects: the member being read
-  };
-
-  /// The container on top of the stack is an ImageDetail object.
-  [[nodiscard]] bool in_image() const {
-    if (frames_.size() == 2) return !frames_[0].is_object && frames_[1].is_object;
-    return frames_.size() == 3 && frames_[0].is_object && frames_[0].key == "imageDetails" &&
-           !frames_[1].is_object && frames_[2].is_object;
-  }
-
-  bool value() {
-    armed_ = false;
-    if (!frames_.empty() && !frames_.back().is_object) ++frames_.back().count;
-    return true;
-  }
-  bool open(bool is_object) {
-    (void)value();
-    if (frames_.empty()) bare_ = !is_object;
-    frames_.push_back(frame{is_object, 0, {}});
-    return true;
-  }
-  bool close() {
-    armed_ = false;
-    frames_.pop_back();
-    return true;
-  }
-
-  std::string_view text_;
-  const std::size_t* consumed_;
-  std::string_view key_;
-  std::string_view expected_;
-  std::vector<frame> frames_;
-  bool armed_ = false;
-  bool bare_ = false;
-  bool found_ = false;
-  std::size_t item_ = 0;
-  std::size_t value_byte_ = 0;
-  std::string found_value_;
-};
-
-/// Finds the first image in `pages` whose string member `key` differs from `expected` and
-/// describes it; falls back to a diagnostic on the first page without a pointer.
-[[nodiscard]] diagnostic locate_image_mismatch(std::span<const fs::path> pages,
-                                               std::string_view key, std::string_view expected,
-                                               std::string code, std::string_view found_value,
-                                               std::string_view truth) {
-  const std::string message_tail =
-      " differs from " + quote(expected) + " (" + std::string(truth) + ")";
-  std::string text;
-  for (const auto& page : pages) {
-    std::vector<diagnostic> ignored;
-    if (!detail::read_bounded_file(page, max_locate_bytes, text, ignored)) continue;
-    std::size_t consumed = 0;
-    mismatch_finder finder(text, &consumed, key, expected);
-    const detail::json_reader_impl::counting_iterator first(text.data(), &consumed);
-    const detail::json_reader_impl::counting_iterator last(text.data() + text.size(), &consumed);
-    try {
-      (void)nlohmann::json::sax_parse(first, last, &finder);
-    } catch (const nlohmann::json::exception&) {
-      continue;  // a safety net: errors are reported through parse_error()
-    }
-    if (!finder.found()) continue;
-    const auto pos = detail::position_of(text, finder.byte());
-    diagnostic d = make_error(
-        std::move(code), page.string(),
-        std::string(key) + " " + quote(finder.found_value()) + message_tail,
-        detail::pointer_append(
-            detail::pointer_append(finder.bare_array() ? "" : "/imageDetails", finder.item()),
-            key));
-    d.byte = finder.byte();
-    d.line = pos.line;
-    d.column = pos.column;
-    return d;
-  }
-  return make_error(std::move(code), pages.empty() ? std::string() : pages.front().string(),
-                    std::string(key) + " " + quote(found_value) + " of the images" + message_tail);
-}
-
-/// The same for a member of the policy file (get-lifecycle-policy output).
-[[nodiscard]] diagnostic locate_policy_mismatch(const fs::path& file, std::string_view key,
-                                                std::string_view found_value,
-                                                std::string_view expected, std::string code,
-                                                std::string_view truth) {
-  const std::string message = std::string(key) + " " + quote(found_value) + " differs from " +
-                              quote(expected) + " (" + std::string(truth) + ")";
-  std::vector<diagnostic> ignored;
-  const json_file f = read_json_file(file, max_locate_bytes, "registry.syntax", ignored);
-  if (f.root && f.root->kind == json_kind::object) {
-    if (const json_value* v = f.root->find(key); v != nullptr) {
-      return f.error_at(std::move(code), detail::pointer_append("", key), *v, message);
-    }
-  }
-  return make_error(std::move(code), file.string(), message, detail::pointer_append("", key));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-// Private: test and benchmark hooks of lib/read/inventory_parser.cpp, declared once for the tests
-// (tests/inventory_parser_test.cpp, tests/hostile_test.cpp) and bench/ingest_rss.cpp. Not part
-// of the installed API; the definitions are in lib/read/inventory_parser.cpp (external linkage).
+// Private: test and benchmark hooks of the inventory reader (lib/read/inventory/), declared once
+// for the tests (tests/inventory_parser_test.cpp, tests/hostile_test.cpp) and
+// bench/ingest_rss.cpp. Not part of the installed API; the definitions are in
+// lib/read/inventory/load.cpp (external linkage).
 
 #include <cstddef>
 #include <filesystem>
