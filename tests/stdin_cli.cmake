@@ -35,8 +35,9 @@ ecrlp_stdin_cli_test(preview_bad_images ${STDIN_CLI}/bad-images.json 1
                      STDERR_REGEX "<stdin>:[0-9]+:[0-9]+: ")
 ecrlp_stdin_cli_test(preview_policy ${STDIN_STORY}/policy.json 0
                      ARGS preview --policy %FILE% --images ${STDIN_STORY}/images.json ${STDIN_NOW})
+# validate's diagnostics and verdict go to stdout, naming <stdin> (run_stdin_cli.cmake compares).
 ecrlp_stdin_cli_test(validate_invalid_policy ${STDIN_CLI}/invalid-policy.json 1
-                     ARGS validate %FILE% STDERR_REGEX "<stdin>")
+                     ARGS validate %FILE%)
 ecrlp_stdin_cli_test(preview_in_use ${CMAKE_CURRENT_SOURCE_DIR}/data/in_use/refs.txt 0
                      ARGS preview --policy ${STDIN_STORY}/policy.json
                           --images ${STDIN_STORY}/images.json --in-use %FILE% ${STDIN_NOW})

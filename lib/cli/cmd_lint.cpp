@@ -97,9 +97,10 @@ int run_lint(const command_line& cl, std::ostream& out, std::ostream& err) {
 
   int status = exit_ok;
   std::optional<parsed_policy> policy;
-  const std::string path = cl.positional.empty() ? std::string() : cl.positional.front();
-  if (!path.empty()) {
-    policy = load_policy_reporting(path, err, status);
+  const std::string given = cl.positional.empty() ? std::string() : cl.positional.front();
+  const std::string path = display_name(given);
+  if (!given.empty()) {
+    policy = load_policy_reporting(given, err, status);
     if (!policy) return status;
   }
   const auto input = load_image_input(cl, err, status);

@@ -27,7 +27,7 @@ constexpr std::string_view usage[] = {"[--junit FILE] [--format text] CASE..."};
 constexpr std::string_view formats[] = {"text"};
 
 constexpr option_def option_table[] = {
-    {"junit", "FILE", value_type::file,
+    {"junit", "FILE", value_type::output,
      "Also write the results as JUnit XML to FILE, for CI systems."},
     {"format", "FORMAT", value_type::choice, "The report's format (text is the only one).", false,
      formats},

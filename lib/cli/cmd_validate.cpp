@@ -34,7 +34,7 @@ constexpr option_def option_table[] = {
 validated_policy validate_file(const std::string& path, std::string repository) {
   const auto parsed = load_policy(path);
   validated_policy v;
-  v.file = path;
+  v.file = display_name(path);
   v.repository = std::move(repository);
   v.valid = parsed.ok();
   if (parsed.value) v.rules = parsed.value->policy.rules.size();

@@ -107,6 +107,10 @@ std::optional<report_choice> report_option(const command_line& cl, std::string_v
   return choice;
 }
 
+std::string display_name(std::string_view path) {
+  return path == "-" ? std::string("<stdin>") : std::string(path);
+}
+
 void report(std::ostream& err, std::span<const diagnostic> diags) {
   if (!diags.empty()) render(err, diagnostics_document{diags}, output_format::text);
 }

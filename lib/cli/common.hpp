@@ -119,6 +119,9 @@ struct report_choice {
                                                          std::string_view command,
                                                          std::ostream& err);
 
+/// A file argument as reports name it: `<stdin>` for "-" (as the diagnostics do), else itself.
+[[nodiscard]] std::string display_name(std::string_view path);
+
 /// Writes diagnostics to `err` as compiler-style lines.
 void report(std::ostream& err, std::span<const diagnostic> diags);
 

@@ -71,6 +71,25 @@ std::optional<std::string> check_positional(const command_def& cmd, const comman
   return std::nullopt;
 }
 
+/// Standard input can be read once: at most one file argument (an option's or a positional one)
+/// may be "-".
+std::optional<std::string> check_standard_input(const command_def& cmd, const command_line& cl) {
+  std::vector<std::string> readers;
+  for (const auto& [name, values] : cl.options) {
+    const option_def* o = find_option(cmd, name);
+    if (o == nullptr || o->type != value_type::file) continue;
+    for (const auto& v : values) {
+      if (v == "-") readers.push_back("--" + name);
+    }
+  }
+  for (const auto& p : cl.positional) {
+    if (p == "-") readers.push_back(std::string(cmd.positional.name));
+  }
+  if (readers.size() < 2) return std::nullopt;
+  return fmt::format("standard input (-) can be read only once, but {} and {} both name it",
+                     readers[0], readers[1]);
+}
+
 /// The option `a` (`--name` or `--name=value`) and its value, moved past.
 std::optional<std::string> take_option(const command_def& cmd, std::span<const std::string_view> args,
                                        std::size_t& i, command_line& cl) {
@@ -160,6 +179,7 @@ std::optional<std::string> parse_command_line(const command_def& cmd,
     }
   }
   if (cl.help) return std::nullopt;
+  if (auto e = check_standard_input(cmd, cl)) return e;
   for (const auto& r : cmd.rules) {
     if (auto e = check_rule(cmd, r, cl)) return e;
   }

@@ -19,7 +19,8 @@ namespace ecrlp::cli {
 /// What an option's value is, for completion and the man pages.
 enum class value_type : unsigned char {
   none,       ///< a flag: takes no value
-  file,       ///< a file name ("-" for standard input where the command says so)
+  file,       ///< a file read ("-": standard input)
+  output,     ///< a file written
   directory,  ///< a directory
   time,       ///< ISO-8601 with an offset, or epoch seconds
   number,     ///< a number

@@ -33,26 +33,17 @@ std::string md(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (const char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '\n':
-      case '\r':
-        out += ' ';
-        break;
-      case '\\': case '`': case '*': case '_': case '[': case ']': case '|': case '#': case '~':
-        out += '\\';
-        out += c;
-        break;
-      default:
-        out += c;
+    if (c == '&') {
+      out += "&amp;";
+    } else if (c == '<') {
+      out += "&lt;";
+    } else if (c == '>') {
+      out += "&gt;";
+    } else if (c == '\n' || c == '\r') {
+      out += ' ';
+    } else {
+      if (std::string_view("\\`*_[]|#~").find(c) != std::string_view::npos) out += '\\';
+      out += c;
     }
   }
   return out;
@@ -166,17 +157,18 @@ class report {
     std::string note;
     if (shown < l.count) {
       const bool by_rows = shown == row_cap(p) && row_cap(p) < l.count;
-      note = fmt::format("\n_{} more not listed: {}{}._\n", group_digits(l.count - shown),
-                         by_rows ? fmt::format("at most {} rows (--max-rows)", options_.max_rows.value_or(0))
-                                 : fmt::format("the report is cut to {} characters (--max-chars)",
-                                               group_digits(options_.max_chars)),
-                         l.hint.empty() ? "" : "; " + l.hint);
+      note = fmt::format(
+          "_{} more not listed: {}{}._\n\n", group_digits(l.count - shown),
+          by_rows ? fmt::format("at most {} rows (--max-rows)", options_.max_rows.value_or(0))
+                  : fmt::format("the report is cut to {} characters (--max-chars)",
+                                group_digits(options_.max_chars)),
+          l.hint.empty() ? "" : "; " + l.hint);
     }
     if (l.folded) {
-      return fmt::format("<details><summary>{} ({})</summary>\n\n{}{}</details>\n\n", md(l.title),
-                         counted, body, note);
+      return fmt::format("<details><summary>{} ({})</summary>\n\n{}\n{}</details>\n\n",
+                         md(l.title), counted, body, note);
     }
-    return fmt::format("{} ({}):\n\n{}{}\n", md(l.title), counted, body, note);
+    return fmt::format("{} ({}):\n\n{}\n{}", md(l.title), counted, body, note);
   }
 
   /// Decides how many rows each list gets: what is left of max_chars after every part that is
@@ -352,7 +344,7 @@ void write(output& out, const preview_document& doc, const render_options& optio
                group_digits(violations.size()), group_digits(running), plural_s(running));
       const auto refs = detail::view_of(doc.in_use_refs);
       r.add({"In-use images removed", false, violations_head(false), violations.size(),
-             [&, refs, violations](std::size_t k) {
+             [doc, refs, violations](std::size_t k) {
                return violation_row(doc.images, violations[k], refs, "");
              },
              "`--format csv` lists every image"});
@@ -373,7 +365,7 @@ void write(output& out, const preview_document& doc, const render_options& optio
     r.put("No image is expired or transitioned.\n\n");
   } else {
     r.add({"Affected images, oldest first", true, affected_head(), affected.size(),
-           [&, affected](std::size_t k) {
+           [doc, affected, in_use](std::size_t k) {
              const std::size_t i = affected[k];
              return affected_row(doc.images[i], doc.result.decisions[i], !in_use.empty() && in_use[i]);
            },
@@ -395,7 +387,12 @@ std::string explanation_item(const explain_document& doc, std::size_t i) {
                                 tags(ex.images()[i]), md(lines.size() > 1 ? lines[1] : ""));
   for (std::size_t k = 0; k < lines.size(); ++k) {
     if (k == 1) continue;
-    out += fmt::format("  - {}\n", md(lines[k].starts_with("  ") ? "  " + lines[k].substr(2) : lines[k]));
+    // A tag-match line (indented under its rule's sentence) nests under it.
+    if (lines[k].starts_with("  ")) {
+      out += fmt::format("    - {}\n", md(lines[k].substr(2)));
+    } else {
+      out += fmt::format("  - {}\n", md(lines[k]));
+    }
   }
   if (doc.in_use != nullptr) {
     const std::string s = detail::in_use_sentence(ex, *doc.in_use, i, e.action);
@@ -430,7 +427,7 @@ void explain_into(report& r, const explain_document& doc, std::string_view headi
            group_digits(counts[static_cast<std::size_t>(fate::expire)]),
            group_digits(counts[static_cast<std::size_t>(fate::transition)]));
   r.add({"Explanations", true, "", order.size(),
-         [&doc, order](std::size_t k) { return explanation_item(doc, order[k]); },
+         [doc, order](std::size_t k) { return explanation_item(doc, order[k]); },
          "`--format text` explains every image"});
 }
 
@@ -487,7 +484,7 @@ void diff_into(report& r, const diff_document& doc, std::string_view heading) {
   r.add({"Changed images, oldest first", true,
          table_head({{"Pushed"}, {"Change"}, {"Old"}, {"New"}, {"Size", true}, {"Digest"}, {"Tags"}}),
          d.changes.size(),
-         [&doc](std::size_t k) {
+         [doc](std::size_t k) {
            const fate_change& c = doc.diff.changes[k];
            const image& img = doc.images[c.image_index];
            return table_row({format_timestamp(img.pushed_at), md(describe(c.kind)),
@@ -548,7 +545,7 @@ void lint_into(report& r, const lint_document& doc, std::string_view heading) {
   r.add({"Findings", false,
          table_head({{"Level"}, {"Code"}, {"Rule", true}, {"Where"}, {"Finding"}, {"Fix"}}),
          doc.findings.size(),
-         [&doc](std::size_t k) {
+         [doc](std::size_t k) {
            const lint_finding& f = doc.findings[k];
            return table_row({f.diag.level == severity::error ? "**error**" : "warning",
                              code(f.diag.code),
@@ -657,7 +654,7 @@ void simulation_into(report& r, const simulation_document& doc) {
          table_head({{"Step", true}, {"Time"}, {"Event"}, {"Rule", true}, {"Size", true},
                      {"Digest"}, {"Tags"}}),
          ev.size(),
-         [&doc, ev](std::size_t k) {
+         [doc, ev](std::size_t k) {
            const auto& e = ev[k];
            const image& img = image_at(doc, e.image);
            return table_row({std::to_string(e.step), format_timestamp(doc.result.steps[e.step].at),
@@ -758,7 +755,7 @@ void write(output& out, const registry_document& doc, const render_options& opti
                      {"Freed", true}, {"Archive", true}, {"Cost/month", true}, {"After", true},
                      {"In use removed", true}}),
          doc.snapshot.repositories.size(),
-         [&doc](std::size_t k) {
+         [doc](std::size_t k) {
            const auto& rr = doc.result.repositories[k];
            const auto& name = doc.snapshot.repositories[k].name;
            if (!rr.evaluated) return table_row({code(name), "skipped", "", "", "", "", "", "", ""});
