@@ -286,28 +286,30 @@ def rule_descriptions(args):
 
 def check_svg_labels(b, case):
     descriptions = rule_descriptions(case["args"])
-    # The text of each chart that labels rules, one entry per <text> (its tspans joined by spaces).
+    # The texts of each chart that labels rules, in document order, one entry per <text>.
     charts = b.script("""
       return Array.prototype.map.call(document.querySelectorAll('svg.chart'), function (svg) {
         return [svg.id, Array.prototype.map.call(svg.querySelectorAll('text'), function (t) {
-          var parts = t.querySelectorAll('tspan');
-          return parts.length ? Array.prototype.map.call(parts, function (p) { return p.textContent; }).join(' ')
-                              : t.textContent;
-        })];
+          return t.textContent; })];
       }).filter(function (c) { return c[1].some(function (t) { return /^\\s*rule [0-9]+/.test(t); }); });""")
     if not charts:
         return "no chart labels rules on this page"
+
+    # Compared without white space, so that a label wrapped onto lines (tspans, or consecutive
+    # texts), at a space or within a word, still counts as whole.
+    def compact(text):
+        return re.sub(r"\s+", "", text)
     labels, cut = 0, []
     for chart, texts in charts:
         texts = [" ".join(t.split()) for t in texts]
-        shown = " ".join(texts)
+        shown = compact("".join(texts))
         for text in texts:
             m = re.match(r"rule ([0-9]+)", text)
             if not m or int(m.group(1)) not in descriptions:
                 continue
             labels += 1
             n = int(m.group(1))
-            if not any("rule %d: %s" % (n, d) in shown for d in descriptions[n]):
+            if not any(compact("rule %d: %s" % (n, d)) in shown for d in descriptions[n]):
                 rest = text[m.end():].lstrip(": ")
                 whole = [d for d in descriptions[n] if d.startswith(rest)] or sorted(descriptions[n])
                 cut.append("%s: %r, but the description is %s" % (chart, text, " or ".join(

@@ -82,6 +82,10 @@ MUTANTS = [
      [("</svg>", "<text x=\"252\" y=\"21.0\" text-anchor=\"end\">rule 1</text></svg>")],
      r"overlaps"),
     ("a rule label with the whole description", "svg-labels", whole_labels, None),
+    ("a whole rule label wrapped onto lines", "svg-labels", lambda html, case: whole_labels(
+        html, case).replace(">rule 1: Keep the 3 newest production images</text>",
+                            "><tspan>rule 1: Keep the 3 newest</tspan><tspan x=\"4\" dy=\"12\">produc"
+                            "</tspan><tspan>tion images</tspan></text>"), None),
     ("a rule label cut shorter", "svg-labels", lambda html, case: whole_labels(html, case).replace(
         "production images</text>", "production</text>"), r"but the description is"),
     ("a script error", "page", [("</body>", "<script>null.f();</script></body>")], r"console errors"),
