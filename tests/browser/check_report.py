@@ -62,6 +62,23 @@ def check_page(b, case):
     require(not errors, "console errors: %s" % [m.get("message") for m in errors])
     loaded = b.script("return performance.getEntriesByType('resource').map(e => e.name)")
     require(not loaded, "the page loaded other files: %s" % loaded)
+    # A file:// load that succeeds leaves no trace above: what in the page could load one.
+    refers = b.script("""
+      var out = [], external = /url\\(\\s*['"]?(?!data:|#)/;
+      document.querySelectorAll('[src], link[href], object[data], iframe, embed, [style*="url("]')
+        .forEach(function (e) { out.push(e.outerHTML.slice(0, 80)); });
+      document.querySelectorAll('image, use, feImage').forEach(function (e) {
+        var h = e.getAttribute('href') || e.getAttribute('xlink:href');
+        if (h && h.charAt(0) !== '#') out.push(e.outerHTML.slice(0, 80));
+      });
+      Array.prototype.forEach.call(document.styleSheets, function (sheet) {
+        if (sheet.href) out.push('stylesheet ' + sheet.href);
+        Array.prototype.forEach.call(sheet.cssRules, function (r) {
+          if (r instanceof CSSImportRule || external.test(r.cssText)) out.push(r.cssText.slice(0, 80));
+        });
+      });
+      return out;""")
+    require(not refers, "the page refers to other files: %s" % refers)
     drawn = b.script("""
       return arguments[0].map(function (id) {
         var svg = document.getElementById(id);
