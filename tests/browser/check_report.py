@@ -36,6 +36,7 @@ import json
 import os
 import pathlib
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -403,6 +404,8 @@ def main():
 
 
 if __name__ == "__main__":
+    # Stopped (ctest's time-out, ^C): leave through the with-blocks, which end the browser.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         sys.exit(main())
     except (WebDriverError, CheckFailed, subprocess.TimeoutExpired) as e:
