@@ -304,11 +304,14 @@ def rule_descriptions(args):
 
 def check_svg_labels(b, case):
     descriptions = rule_descriptions(case["args"])
-    # The texts of each chart that labels rules, in document order, one entry per <text>.
+    # The texts of each chart that labels rules, in document order, one entry per <text>: what it
+    # draws, without a <title> (a tooltip is not on the page).
     charts = b.script("""
       return Array.prototype.map.call(document.querySelectorAll('svg.chart'), function (svg) {
         return [svg.id, Array.prototype.map.call(svg.querySelectorAll('text'), function (t) {
-          return t.textContent; })];
+          var drawn = t.cloneNode(true);
+          drawn.querySelectorAll('title, desc').forEach(function (x) { x.remove(); });
+          return drawn.textContent; })];
       }).filter(function (c) { return c[1].some(function (t) { return /^\\s*rule [0-9]+/.test(t); }); });""")
     if not charts:
         return "no chart labels rules on this page"

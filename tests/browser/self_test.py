@@ -87,6 +87,10 @@ MUTANTS = [
         html, case).replace(">rule 1: Keep the 3 newest production images</text>",
                             "><tspan>rule 1: Keep the 3 newest</tspan><tspan x=\"4\" dy=\"12\">produc"
                             "</tspan><tspan>tion images</tspan></text>"), None),
+    ("a cut rule label, whole in its tooltip", "svg-labels",
+     [(">rule 1: Keep the 3 newest production ima</text>",
+       "><title>rule 1: Keep the 3 newest production images</title>rule 1: Keep the 3 newest "
+       "production ima\u2026</text>")], r"but the description is"),
     ("a rule label cut shorter", "svg-labels", lambda html, case: whole_labels(html, case).replace(
         "production images</text>", "production</text>"), r"but the description is"),
     ("a script error", "page", [("</body>", "<script>null.f();</script></body>")], r"console errors"),
