@@ -118,8 +118,8 @@ if(ECRLP_PYTHON3)
 endif()
 
 # ---- Known bugs in the HTML writer (lib/render/), expected to fail until fixed -----------------
-# When the fix lands, the test below fails with "UNEXPECTED PASS": then delete its EXPECT_FAILURE
-# line here and the check's name from the SKIP lists above.
+# When a fix lands, its test below fails with "UNEXPECTED PASS": then delete its EXPECT_FAILURE
+# argument, and it becomes the normal test of that check on those pages.
 #
 # The rule charts cut each description to 32 bytes ("rule 1: Keep the 3 newest production ima"):
 # `description.substr(0, 32)` in rule_bars() (lib/render/html_report.cpp) and rules_chart_html()
