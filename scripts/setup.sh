@@ -5,8 +5,14 @@
 # Sourced, not executed.
 
 ECRLP_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# What the build needs (scripts/demo and scripts/test).
 ECRLP_PACKAGES=(cmake g++ ninja-build nlohmann-json3-dev libsimdjson-dev libhowardhinnant-date-dev
-                libfmt-dev catch2 libbenchmark-dev python3)
+                libfmt-dev libyaml-cpp-dev catch2 libbenchmark-dev python3)
+# What the tests need besides (scripts/test only): locales and tzdata (the determinism tests switch
+# to comma-decimal locales and far time zones), xmllint (the HTML reports are well-formed XML), and
+# Debian's Chromium with its WebDriver, chromedriver, for the browser tests (tests/browser/; under
+# CI=true they fail without it).
+ECRLP_TEST_PACKAGES=(locales tzdata libxml2-utils chromium chromium-driver)
 
 ecrlp_log() { printf '==> %s\n' "$*" >&2; }
 

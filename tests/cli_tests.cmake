@@ -298,10 +298,9 @@ ecrlp_cli_test(simulate_bad_push_rate EXIT 2 ARGS simulate ${SIM} ${SIM_RANGE} -
                STDERR_REGEX "--push-rate takes TAG_TEMPLATE=PUSHES_PER_DAY" STDOUT_EMPTY)
 ecrlp_cli_test(simulate_too_many_pushes EXIT 2 ARGS simulate ${SIM} ${SIM_RANGE} --push-rate x=100000
                STDERR_REGEX "error\\[simulate.too_many_pushes\\]" STDOUT_EMPTY)
-# --format html: one self-contained page; well-formed (xmllint when installed); drawn by headless
-# Chromium when installed, else reported as skipped.
+# --format html: one self-contained page, well-formed (xmllint when installed), with the named
+# elements. Each kind of page is also used in a real browser: tests/browser/browser_tests.cmake.
 find_program(ECRLP_XMLLINT xmllint)
-find_program(ECRLP_CHROMIUM NAMES chromium chromium-browser google-chrome)
 function(ecrlp_html_test name ids)
   string(REPLACE ";" "@@" args_joined "${ARGN}")
   string(REPLACE ";" "@@" ids_joined "${ids}")
@@ -312,15 +311,6 @@ function(ecrlp_html_test name ids)
   endif()
   add_test(NAME cli.${name} COMMAND ${CMAKE_COMMAND} ${defs} -P ${CMAKE_CURRENT_SOURCE_DIR}/html_check.cmake)
   set_tests_properties(cli.${name} PROPERTIES ENVIRONMENT "TZ=Europe/Kyiv" TIMEOUT 60)
-  list(APPEND defs -DBROWSER=ON)
-  if(ECRLP_CHROMIUM)
-    list(APPEND defs -DCHROMIUM=${ECRLP_CHROMIUM})
-  endif()
-  list(TRANSFORM defs REPLACE "${name}\\.html$" "${name}_chromium.html")
-  add_test(NAME cli.${name}_chromium
-           COMMAND ${CMAKE_COMMAND} ${defs} -P ${CMAKE_CURRENT_SOURCE_DIR}/html_check.cmake)
-  set_tests_properties(cli.${name}_chromium PROPERTIES ENVIRONMENT "TZ=Europe/Kyiv" TIMEOUT 180
-                       SKIP_REGULAR_EXPRESSION "SKIPPED: chromium not installed")
 endfunction()
 ecrlp_html_test(simulate_html "images-over-time;bytes-over-time;rules" simulate ${SIM} ${SIM_RANGE}
                 --watch rel-2.0 --format html)

@@ -436,6 +436,7 @@ void check_sorting(const nlohmann::json& report, const std::vector<std::string>&
 TEST_CASE("sortable tables, clicked in headless Chromium", "[html][chromium]") {
   const std::string chromium = find_chromium();
   if (chromium.empty()) {
+    if (html_test::browser_required()) FAIL("chromium not installed, and CI=true");
     WARN("SKIPPED: chromium not installed (apt-get install chromium to run this test)");
     return;
   }
@@ -868,6 +869,7 @@ TEST_CASE("in-use and impact pages: the documents of the browser tests are the C
 TEST_CASE("preview HTML with in-use references and impact, in headless Chromium", "[html][chromium]") {
   const std::string chromium = find_chromium();
   if (chromium.empty()) {
+    if (html_test::browser_required()) FAIL("chromium not installed, and CI=true");
     WARN("SKIPPED: chromium not installed (apt-get install chromium to run this test)");
     return;
   }
@@ -1022,6 +1024,7 @@ TEST_CASE("registry preview HTML with in-use references and impact, in headless 
           "[html][chromium]") {
   const std::string chromium = find_chromium();
   if (chromium.empty()) {
+    if (html_test::browser_required()) FAIL("chromium not installed, and CI=true");
     WARN("SKIPPED: chromium not installed (apt-get install chromium to run this test)");
     return;
   }

@@ -7,6 +7,7 @@
 
 #include <cctype>
 #include <cstddef>
+#include <cstdlib>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -20,6 +21,13 @@
 #include "render/html/page.hpp"
 
 namespace html_test {
+
+/// True under CI=true, where a browser test that finds no Chromium fails instead of skipping
+/// (scripts/setup.sh installs it there).
+inline bool browser_required() {
+  const char* ci = std::getenv("CI");
+  return ci != nullptr && std::string_view(ci) == "true";
+}
 
 /// Empty when `doc` is well-formed XML after its doctype (elements nest and close, attributes
 /// are quoted, no raw '<' or '&' in text); else what is wrong and where.

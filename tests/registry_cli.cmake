@@ -83,8 +83,8 @@ ecrlp_cli_test(registry_simulate_in_use EXIT 4 ARGS simulate
                --in-use ${REG_DATA}/in-use.txt --fail-on-in-use
                STDOUT_REGEX "^IN USE: 1 in-use image is removed; the first at step [0-9]+ \\(2026-08-07T00:00:00")
 
-# --format html with --registry: well-formed, self-contained, charts drawn (headless Chromium when
-# installed).
+# --format html with --registry: well-formed, self-contained, with its charts (used in a browser in
+# tests/browser/browser_tests.cmake).
 ecrlp_html_test(registry_html "repository-bytes;findings"
                 preview --registry ${REG_SNAP} ${REG_NOW} --in-use ${REG_DATA}/in-use.txt
                 --format html)

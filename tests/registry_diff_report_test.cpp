@@ -366,6 +366,7 @@ TEST_CASE("registry diff HTML: sortable tables, clicked in headless Chromium",
           "[registry_diff_html][chromium]") {
   const std::string chromium = find_chromium();
   if (chromium.empty()) {
+    if (html_test::browser_required()) FAIL("chromium not installed, and CI=true");
     WARN("SKIPPED: chromium not installed (apt-get install chromium to run this test)");
     return;
   }

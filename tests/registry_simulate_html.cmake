@@ -1,6 +1,7 @@
 # `ecrlp simulate --registry DIR --format html` (docs/simulate.md, "A whole registry"): the page is
-# well-formed and self-contained, and headless Chromium (when installed) draws the registry-total
-# charts and those of a repository's section (repo-2: payments, the third repository by name).
+# well-formed and self-contained, with the registry-total charts and those of a repository's section
+# (repo-2: payments, the third repository by name); tests/browser/browser_tests.cmake uses it in a
+# browser.
 # Included from tests/CMakeLists.txt after registry_cli.cmake (ecrlp_html_test and ecrlp_cli_test
 # come from cli_tests.cmake).
 set(REGSIM_SNAP ${CMAKE_CURRENT_SOURCE_DIR}/data/registry/snapshot)
