@@ -41,3 +41,12 @@ ecrlp_markdown_test(markdown_registry_lint ${MD_DATA} EXIT 1
 ecrlp_markdown_test(markdown_registry_explain ${MD_DATA} EXIT 0
   ARGS explain --registry ${MD_REGISTRY} ${MD_REG_NOW} --image latest --format markdown
        GOLDEN registry-explain.md)
+
+# The same files as GitHub's parser reads them (tests/markdown_gfm.cmake).
+find_program(ECRLP_CMARK_GFM cmark-gfm)
+file(GLOB ECRLP_MARKDOWN_GOLDEN CONFIGURE_DEPENDS ${GOLDEN_DIR}/*.md)
+string(REPLACE ";" "@@" md_files "${ECRLP_MARKDOWN_GOLDEN}")
+add_test(NAME cli.markdown_gfm
+         COMMAND ${CMAKE_COMMAND} "-DCMARK=${ECRLP_CMARK_GFM}" "-DFILES=${md_files}"
+                 -P ${CMAKE_CURRENT_SOURCE_DIR}/markdown_gfm.cmake)
+set_tests_properties(cli.markdown_gfm PROPERTIES SKIP_REGULAR_EXPRESSION "SKIPPED:")

@@ -97,13 +97,16 @@ ecrlp_browser_page(registry_simulate
   ARGS simulate --registry ${BROWSER_SNAP} --from 2026-07-01T00:00:00Z --to 2026-12-31T00:00:00Z
        --every 1d --format html)
 
-# One test per kind of report, every check but the known bugs below.
-ecrlp_browser_test(preview PAGES preview SKIP svg-labels)
-ecrlp_browser_test(diff PAGES diff SKIP svg-labels)
-ecrlp_browser_test(simulate PAGES simulate SKIP svg-labels)
-ecrlp_browser_test(registry_preview PAGES registry_preview SKIP svg-labels)
-ecrlp_browser_test(registry_diff PAGES registry_diff SKIP svg-labels layout)
-ecrlp_browser_test(registry_simulate PAGES registry_simulate SKIP svg-labels)
+# One test per kind of report, every check. The rule charts once cut each description to 32
+# bytes ("rule 1: Keep the 3 newest production ima") and the registry diff's repositories table
+# was wider than the window (a policy path that could not wrap): check "svg-labels" and
+# "layout" keep them fixed.
+ecrlp_browser_test(preview PAGES preview)
+ecrlp_browser_test(diff PAGES diff)
+ecrlp_browser_test(simulate PAGES simulate)
+ecrlp_browser_test(registry_preview PAGES registry_preview)
+ecrlp_browser_test(registry_diff PAGES registry_diff)
+ecrlp_browser_test(registry_simulate PAGES registry_simulate)
 
 # The checks themselves: each fails on a page broken on purpose (a sort that compares numbers as
 # text, an explanation that never shows, an element wider than the window ...), and the intact
@@ -116,19 +119,3 @@ if(ECRLP_PYTHON3)
   set_tests_properties(browser.checks_can_fail PROPERTIES TIMEOUT 120 LABELS browser
                        ENVIRONMENT "TZ=Europe/Kyiv" SKIP_RETURN_CODE 77)
 endif()
-
-# ---- Known bugs in the HTML writer (lib/render/), expected to fail until fixed -----------------
-# When a fix lands, its test below fails with "UNEXPECTED PASS": then delete its EXPECT_FAILURE
-# argument, and it becomes the normal test of that check on those pages.
-#
-# The rule charts cut each description to 32 bytes ("rule 1: Keep the 3 newest production ima"):
-# `description.substr(0, 32)` in rule_bars() (lib/render/html_report.cpp) and rules_chart_html()
-# (lib/render/simulate_report.cpp), drawn by detail::bar_chart() (lib/render/html_util.hpp) in a
-# 260 px label column.
-ecrlp_browser_test(svg_text_not_cut ONLY svg-labels EXPECT_FAILURE "but the description is"
-  PAGES preview diff simulate registry_preview registry_diff registry_simulate)
-# The repositories table of `diff --registry --format html` is wider than a 1280 px window (the
-# "Old policy" column prints each policy's whole path, which cannot wrap, and nine number columns
-# follow): lib/render/registry_diff_report.cpp, the table "repositories".
-ecrlp_browser_test(registry_diff_fits_1280 ONLY layout PAGES registry_diff
-  EXPECT_FAILURE "px wide in a window of 1280 px. past its edge: table#repositories[. ]")

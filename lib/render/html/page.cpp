@@ -22,7 +22,7 @@ td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 table.sortable th { cursor: pointer; user-select: none; background: #f3f5fa; }
 table.sortable th[data-dir="asc"]::after { content: " \25B2"; }
 table.sortable th[data-dir="desc"]::after { content: " \25BC"; }
-code { font-size: 0.95em; } .muted { color: #667; }
+code { font-size: 0.95em; } td code { overflow-wrap: anywhere; } .muted { color: #667; }
 svg.chart { display: block; margin: 0.5em 0 1em 0; }
 svg.chart text { font-size: 11px; fill: #334; }
 .legend span { display: inline-block; margin-right: 1.2em; }

@@ -85,7 +85,7 @@ std::string rule_bars(std::string_view id, std::string_view title, const lifecyc
     const rule* r = detail::find_rule(policy, rs.priority);
     const bool transition = r != nullptr && r->action.type == action_type::transition;
     std::string label = "rule " + std::to_string(rs.priority);
-    if (r != nullptr && !r->description.empty()) label += ": " + r->description.substr(0, 32);
+    if (r != nullptr && !r->description.empty()) label += ": " + r->description;
     rows.push_back({label,
                     {transition ? 0.0 : double(rs.acted), transition ? double(rs.acted) : 0.0,
                      double(rs.owned - rs.acted)},

@@ -123,7 +123,7 @@ std::string rules_chart_html(const simulation_document& doc, std::string_view id
     const rule* rl = detail::find_rule(doc.policy, r.rule_priorities[k]);
     const bool transition = rl != nullptr && rl->action.type == action_type::transition;
     std::string label = "rule " + std::to_string(r.rule_priorities[k]);
-    if (rl != nullptr && !rl->description.empty()) label += ": " + rl->description.substr(0, 32);
+    if (rl != nullptr && !rl->description.empty()) label += ": " + rl->description;
     rule_rows.push_back({label,
                          {transition ? 0.0 : double(t.by_rule[k]), transition ? double(t.by_rule[k]) : 0.0},
                          detail::group_digits(t.by_rule[k]) + " images"});
