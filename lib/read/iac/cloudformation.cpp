@@ -78,7 +78,7 @@ class template_reader {
   void read_resource(const std::string& id, const json_value& res, const std::string& pointer) {
     if (res.kind != json_kind::object) {
       error(pointer,
-            "resource " + shorten(id) + " must be a mapping, not " + describe(res, src_.yaml()),
+            "resource " + quote(id) + " must be a mapping, not " + describe(res, src_.yaml()),
             res.byte);
       return;
     }
@@ -86,7 +86,7 @@ class template_reader {
     const json_value* type = res.find("Type");
     if (type == nullptr || type->kind != json_kind::string) {
       error(type == nullptr ? pointer : pointer_append(pointer, "Type"),
-            "resource " + shorten(id) + " has no Type string",
+            "resource " + quote(id) + " has no Type string",
             type == nullptr ? res.byte : type->byte);
       return;
     }
@@ -100,7 +100,7 @@ class template_reader {
     const json_value* props = res.find("Properties");
     if (props == nullptr) return;  // a repository without a lifecycle policy
     const std::string props_pointer = pointer_append(pointer, "Properties");
-    if (!expect_mapping(p, *props, props_pointer, "the Properties of " + shorten(id))) {
+    if (!expect_mapping(p, *props, props_pointer, "the Properties of " + quote(id))) {
       doc_.policies.push_back(std::move(p));
       return;
     }
@@ -108,8 +108,7 @@ class template_reader {
     const json_value* lifecycle = props->find("LifecyclePolicy");
     if (lifecycle == nullptr) return;
     const std::string lifecycle_pointer = pointer_append(props_pointer, "LifecyclePolicy");
-    if (!expect_mapping(p, *lifecycle, lifecycle_pointer,
-                        "the LifecyclePolicy of " + shorten(id))) {
+    if (!expect_mapping(p, *lifecycle, lifecycle_pointer, "the LifecyclePolicy of " + quote(id))) {
       doc_.policies.push_back(std::move(p));
       return;
     }
@@ -135,7 +134,7 @@ class template_reader {
 
   void read_text(found_policy& p, const json_value& v, const std::string& pointer,
                  const std::string& id) {
-    const std::string what = "LifecyclePolicyText of " + shorten(id);
+    const std::string what = "LifecyclePolicyText of " + quote(id);
     if (v.kind == json_kind::string) {
       set_text(p, src_, v);
       return;
@@ -159,7 +158,7 @@ class template_reader {
   [[nodiscard]] diagnostic intrinsic(const std::string& function, const std::string& pointer,
                                      const std::string& what, std::size_t byte) const {
     return src_.make(severity::error, "iac.intrinsic", pointer,
-                     what + " is built by " + shorten(function) +
+                     what + " is built by " + quote(function) +
                          " when CloudFormation deploys the stack; ecrlp cannot evaluate it "
                          "(write the policy as a literal string to check it here)",
                      byte);

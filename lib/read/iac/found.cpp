@@ -68,7 +68,7 @@ namespace {
   }
   diagnostic d;
   d.code = "iac.not_policy";
-  d.message = "the policy of " + detail::shorten(found.address, 200) +
+  d.message = "the policy of " + detail::iac::quote(found.address, 200) +
               " is an `aws ecr get-lifecycle-policy` response, not a policy document; ECR "
               "expects {\"rules\": [...]} here";
   d.file = found.file;

@@ -103,6 +103,11 @@ void set_text(found_policy& p, const source_file& src, const json_value& node);
 /// sequence" in YAML): how messages name what was found.
 [[nodiscard]] std::string describe(const json_value& v, bool yaml = false);
 
+/// `s` for a message: valid UTF-8 (a stray byte written `\xNN`) and at most `max_bytes` long.
+[[nodiscard]] inline std::string quote(std::string_view s, std::size_t max_bytes = 60) {
+  return shorten(printable_utf8(s), max_bytes);
+}
+
 /// The string `v` when it is one, else nullptr.
 [[nodiscard]] inline const std::string* string_of(const json_value* v) noexcept {
   return v != nullptr && v->kind == json_kind::string ? &v->text : nullptr;

@@ -111,7 +111,7 @@ class terraform_reader {
     }
     if (v->text == "1" || v->text.starts_with("1.")) return true;
     errors_.push_back(src_.make(severity::error, "iac.format_version", "/format_version",
-                                "Terraform JSON format_version \"" + shorten(v->text) +
+                                "Terraform JSON format_version \"" + quote(v->text) +
                                     "\" is not one ecrlp reads (1.x); Terraform changes the "
                                     "major version only for changes readers cannot ignore",
                                 v->byte));
@@ -132,7 +132,7 @@ class terraform_reader {
     const json_value* change = rc.find("change");
     if (change == nullptr || change->kind != json_kind::object) {
       error(pointer_append(pointer, "change"),
-            "the change of " + shorten(*address, 200) + " must be an object",
+            "the change of " + quote(*address, 200) + " must be an object",
             change == nullptr ? rc.byte : change->byte);
       return;
     }
@@ -147,7 +147,7 @@ class terraform_reader {
       pc.diagnostics.push_back(src_.make(
           severity::error, "iac.unknown_action",
           pointer_append(pointer_append(pointer, "change"), "actions"),
-          "the actions of " + shorten(*address, 200) +
+          "the actions of " + quote(*address, 200) +
               " are not a list ecrlp knows (no-op, create, read, update, delete, delete+create, "
               "create+delete, forget)",
           actions == nullptr ? change->byte : actions->byte));
@@ -183,7 +183,7 @@ class terraform_reader {
       } else {
         p.diagnostics.push_back(
             src_.make(severity::error, "iac.wrong_type", pointer,
-                      "the value of " + shorten(address, 200) + " must be an object, not " +
+                      "the value of " + quote(address, 200) + " must be an object, not " +
                           (values == nullptr ? std::string("absent") : describe(*values)),
                       at));
       }
@@ -202,12 +202,11 @@ class terraform_reader {
       p.diagnostics.push_back(
           unknown_value(address, policy_pointer, u != nullptr ? u->byte : values->byte));
     } else {
-      p.diagnostics.push_back(
-          src_.make(severity::error, "iac.wrong_type", policy_pointer,
-                    "the policy of " + shorten(address, 200) +
-                        " must be a string (jsonencode's output), not " +
-                        (policy == nullptr ? std::string("absent") : describe(*policy)),
-                    policy == nullptr ? values->byte : policy->byte));
+      p.diagnostics.push_back(src_.make(
+          severity::error, "iac.wrong_type", policy_pointer,
+          "the policy of " + quote(address, 200) + " must be a string (jsonencode's output), not " +
+              (policy == nullptr ? std::string("absent") : describe(*policy)),
+          policy == nullptr ? values->byte : policy->byte));
     }
     return p;
   }
@@ -215,7 +214,7 @@ class terraform_reader {
   [[nodiscard]] diagnostic unknown_value(const std::string& address, const std::string& pointer,
                                          std::size_t byte) const {
     return src_.make(severity::error, "iac.unknown_value", pointer,
-                     "the policy of " + shorten(address, 200) +
+                     "the policy of " + quote(address, 200) +
                          " is known only after apply (it depends on a value that does not exist "
                          "yet); ecrlp cannot evaluate it",
                      byte);

@@ -82,6 +82,9 @@ class tree_builder final : public YAML::EventHandler {
 
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t /*anchor*/,
                 const std::string& value) override {
+    if (!utf8_scan(value).valid) {  // yaml-cpp refuses escaped surrogates; never trust it blindly
+      fail("iac.encoding", byte_of(mark), "a YAML scalar decodes to text that is not UTF-8");
+    }
     json_value v;
     v.kind = tag == "tag:yaml.org,2002:null" ? json_kind::null : json_kind::string;
     v.text = value;
@@ -153,7 +156,7 @@ class tree_builder final : public YAML::EventHandler {
       diagnostic d;
       d.code = "iac.duplicate_key";
       d.pointer = pointer();
-      d.message = "duplicate key \"" + shorten(f.key) +
+      d.message = "duplicate key \"" + quote(f.key) +
                   "\"; a YAML mapping must not repeat a key (the first one is read)";
       d.byte = v.byte;
       out_.push_back(std::move(d));
