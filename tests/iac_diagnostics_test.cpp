@@ -335,11 +335,27 @@ TEST_CASE("iac.too_many_values, and what is dropped does not count", "[iac][iac_
     CHECK(count_code(diags, "iac.too_many_values") == 1);
 
     std::string yaml = "Resources:\n  Repo:\n    Type: AWS::ECR::Repository\n    Extra: [0";
-    for (int i = 0; i < 600000; ++i) yaml += ",0";
+    for (int i = 0; i < 250000; ++i) yaml += ",0";
     yaml += "]\n";
     const auto ydiags = diagnostics_of(yaml);
     check_bounded(ydiags, yaml.size());
     CHECK(count_code(ydiags, "iac.too_many_values") == 1);
+  }
+}
+
+TEST_CASE("iac.too_many_errors: a hundred, then one more and no more", "[iac][iac_diagnostics]") {
+  std::string yaml = "Resources:\n";
+  for (int i = 0; i < 5000; ++i) yaml += "  R" + std::to_string(i) + ": {Properties: {}}\n";
+  std::string json = R"({"format_version":"1.2","resource_changes":[)";
+  for (int i = 0; i < 5000; ++i) json += "1,";
+  json += "1]}";
+  std::string duplicates = "Resources:\n  R:\n";
+  for (int i = 0; i < 5000; ++i) duplicates += "    k: v\n";
+  for (const auto& doc : {yaml, json, duplicates}) {
+    const auto r = ecrlp::parse_policy_sources(doc, "in.txt");
+    CHECK_FALSE(r.value);
+    CHECK(r.diagnostics.size() == 101);
+    CHECK(only(r.diagnostics, "iac.too_many_errors").byte > doc.size() / 100);
   }
 }
 
@@ -370,12 +386,12 @@ TEST_CASE("iac.syntax, iac.encoding, iac.too_large", "[iac][iac_diagnostics]") {
     const diagnostic d = only(diagnostics_of(plan), "iac.encoding");
     CHECK(d.byte == plan.find('\xE9'));
   }
-  SECTION("above 64 MiB, above 4 MiB of YAML") {
+  SECTION("above 64 MiB, above 1 MiB of YAML") {
     std::string plan = plan_with(R"({"policy":"x"})");
     plan.append(std::size_t{64} * 1024 * 1024, ' ');
     CHECK(count_code(diagnostics_of(plan), "iac.too_large") == 1);
     std::string yaml = "Resources: {}\n";
-    yaml.append(std::size_t{4} * 1024 * 1024, '#');
+    yaml.append(std::size_t{1024} * 1024, '#');
     CHECK(count_code(diagnostics_of(yaml), "iac.too_large") == 1);
   }
 }

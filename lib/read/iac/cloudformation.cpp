@@ -70,6 +70,7 @@ class template_reader {
       return;
     }
     for (const auto& m : resources->members) {
+      if (too_many_errors(errors_)) return;
       read_resource(m.key, m.value, pointer_append("/Resources", m.key));
     }
   }
@@ -165,8 +166,8 @@ class template_reader {
   }
 
   void error(std::string pointer, std::string message, std::size_t byte) {
-    errors_.push_back(
-        src_.make(severity::error, "iac.wrong_type", std::move(pointer), std::move(message), byte));
+    add_error(errors_, src_.make(severity::error, "iac.wrong_type", std::move(pointer),
+                                 std::move(message), byte));
   }
 
   const source_file& src_;

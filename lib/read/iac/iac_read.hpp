@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace ecrlp::detail::iac {
@@ -25,17 +26,21 @@ namespace ecrlp::detail::iac {
 
 /// Largest document read: a `terraform show -json` of a large plan is tens of MiB.
 inline constexpr std::size_t max_source_bytes = std::size_t{64} * 1024 * 1024;
-/// Largest YAML template: CloudFormation takes 1 MB at most (from S3), and YAML costs yaml-cpp
-/// far more memory per byte than JSON costs nlohmann.
-inline constexpr std::size_t max_yaml_bytes = std::size_t{4} * 1024 * 1024;
+/// Largest YAML template: CloudFormation takes 1 MB at most (from S3). yaml-cpp costs far more
+/// per byte than nlohmann: it holds every token of nested flow collections (`[[a, a, ...]]`) until
+/// the outer one closes, about 150 bytes a token, and reads about 2 MB a second.
+inline constexpr std::size_t max_yaml_bytes = std::size_t{1024} * 1024;
 /// Deepest nesting of JSON arrays and objects (read without recursion; the tree's destructor
 /// recurses this deep at most).
 inline constexpr std::size_t max_json_depth = 512;
 /// Deepest nesting of YAML collections (yaml-cpp's parser recurses, and stops itself at 500).
 inline constexpr std::size_t max_yaml_depth = 128;
-/// JSON values held at once (the containers of no interest are dropped as they close) and YAML
-/// nodes stored.
+/// JSON values held at once (the containers of no interest are dropped as they close).
 inline constexpr std::size_t max_values = 500'000;
+/// YAML nodes stored (a 1 MB template of real resources has a few tens of thousands).
+inline constexpr std::size_t max_yaml_nodes = 200'000;
+/// Errors of one document kept; past them one `iac.too_many_errors`, and the reading stops.
+inline constexpr std::size_t max_errors = 100;
 /// Longest policy text whose offsets are mapped to the file character by character; a longer
 /// one (far beyond ECR's 30,720 characters) maps every offset to the value's start.
 inline constexpr std::size_t max_mapped_text = std::size_t{1024} * 1024;
@@ -91,6 +96,29 @@ class source_file {
   bool yaml_;
   line_index lines_;
 };
+
+/// Adds `d` to `errors` while they hold fewer than max_errors; the first one past the limit is
+/// turned into an `iac.too_many_errors` (at the same place). False once the limit is reached: the
+/// caller stops reading.
+inline bool add_error(std::vector<diagnostic>& errors, diagnostic d) {
+  if (errors.size() < max_errors) {
+    errors.push_back(std::move(d));
+    return true;
+  }
+  if (errors.size() == max_errors) {
+    d.code = "iac.too_many_errors";
+    d.pointer.clear();
+    d.message = "more than " + std::to_string(max_errors) +
+                " errors in the document; the rest of it is not checked";
+    errors.push_back(std::move(d));
+  }
+  return false;
+}
+
+/// True once add_error() has refused an error.
+[[nodiscard]] inline bool too_many_errors(const std::vector<diagnostic>& errors) noexcept {
+  return errors.size() > max_errors;
+}
 
 /// A found_policy of `src` named `name` (`address` is `name`, or `FILE#name` for a template).
 [[nodiscard]] found_policy new_policy(const source_file& src, std::string address,

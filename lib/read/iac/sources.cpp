@@ -215,6 +215,13 @@ bool keep_container(std::string_view key, const json_value& c, std::size_t depth
     }
     src.place(d, d.byte);
   }
+  if (diags.size() > detail::iac::max_errors) {  // duplicate keys, at most one per value
+    std::vector<diagnostic> capped;
+    for (auto& d : diags) {
+      if (!detail::iac::add_error(capped, std::move(d))) break;
+    }
+    return capped;
+  }
   return diags;
 }
 
@@ -279,7 +286,7 @@ bool keep_container(std::string_view key, const json_value& c, std::size_t depth
   if (text.size() > detail::iac::max_yaml_bytes) {
     if (!is_iac(meant())) return hand_through(text, name, policy_source_format::policy);
     return failure(src, "iac.too_large",
-                   "the YAML document is larger than 4 MiB; CloudFormation accepts templates of "
+                   "the YAML document is larger than 1 MiB; CloudFormation accepts templates of "
                    "1 MB at most",
                    0);
   }

@@ -86,7 +86,7 @@ class terraform_reader {
         error("/resource_changes", "resource_changes must be an array, not " + describe(*changes),
               changes->byte);
       } else {
-        for (std::size_t i = 0; i < changes->items.size(); ++i) {
+        for (std::size_t i = 0; i < changes->items.size() && !too_many_errors(errors_); ++i) {
           read_change(changes->items[i], pointer_append("/resource_changes", i));
         }
       }
@@ -225,14 +225,14 @@ class terraform_reader {
   void read_modules(const json_value& root_module, std::string pointer, bool planned) {
     std::vector<std::pair<const json_value*, std::string>> stack;
     stack.emplace_back(&root_module, std::move(pointer));
-    while (!stack.empty()) {
+    while (!stack.empty() && !too_many_errors(errors_)) {
       auto [module, at] = std::move(stack.back());
       stack.pop_back();
       if (!expect_object(*module, at, "a module")) continue;
       if (const json_value* resources = module->find("resources")) {
         const std::string list = pointer_append(at, "resources");
         if (expect_array(*resources, list, "resources")) {
-          for (std::size_t i = 0; i < resources->items.size(); ++i) {
+          for (std::size_t i = 0; i < resources->items.size() && !too_many_errors(errors_); ++i) {
             read_resource(resources->items[i], pointer_append(list, i), planned);
           }
         }
@@ -274,8 +274,8 @@ class terraform_reader {
   }
 
   void error(std::string pointer, std::string message, std::size_t byte) {
-    errors_.push_back(
-        src_.make(severity::error, "iac.wrong_type", std::move(pointer), std::move(message), byte));
+    add_error(errors_, src_.make(severity::error, "iac.wrong_type", std::move(pointer),
+                                 std::move(message), byte));
   }
 
   const source_file& src_;

@@ -153,13 +153,14 @@ class tree_builder final : public YAML::EventHandler {
     f.drop_value = false;
     if (f.node != nullptr && !f.keys.insert(f.key).second) {
       f.drop_value = true;
+      if (too_many_errors(out_)) return true;
       diagnostic d;
       d.code = "iac.duplicate_key";
       d.pointer = pointer();
       d.message = "duplicate key \"" + quote(f.key) +
                   "\"; a YAML mapping must not repeat a key (the first one is read)";
       d.byte = v.byte;
-      out_.push_back(std::move(d));
+      add_error(out_, std::move(d));
     }
     return true;
   }
@@ -168,9 +169,9 @@ class tree_builder final : public YAML::EventHandler {
   /// wrapped in `{"!Tag": v}` for an intrinsic tag; where it went, or nullptr.
   json_value* store(json_value v, std::string_view tag) {
     if (take_key(v)) return nullptr;
-    if (++stored_ > max_values) {
+    if (++stored_ > max_yaml_nodes) {
       fail("iac.too_many_values", v.byte,
-           "the template holds more than " + std::to_string(max_values) + " YAML nodes");
+           "the template holds more than " + std::to_string(max_yaml_nodes) + " YAML nodes");
     }
     if (is_intrinsic_tag(tag)) {
       json_value wrapper;
