@@ -13,6 +13,8 @@
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
+#include <fstream>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -517,4 +519,20 @@ TEST_CASE("locate_in_source through escapes", "[iac][iac_diagnostics]") {
   const auto z = ecrlp::locate_in_source(p, p.text.find('z'));
   CHECK(doc[z.byte] == 'z');
   CHECK(z.column == z.byte + 1);
+}
+
+TEST_CASE("every iac code is documented, and tested here", "[iac][iac_diagnostics]") {
+  // docs/diagnostics.md has one "#### `iac.<code>`" section per code.
+  const std::set<std::string> tested = {
+      "iac.too_large",       "iac.encoding",      "iac.syntax",           "iac.too_deep",
+      "iac.too_many_values", "iac.duplicate_key", "iac.yaml_unsupported", "iac.format_mismatch",
+      "iac.format_version",  "iac.wrong_type",    "iac.unknown_value",    "iac.intrinsic",
+      "iac.unknown_action",  "iac.not_policy",    "iac.too_many_errors",  "iac.no_templates"};
+  std::set<std::string> documented;
+  std::ifstream doc(fs::path(ECRLP_SOURCE_DIR) / "docs" / "diagnostics.md");
+  std::string line;
+  while (std::getline(doc, line)) {
+    if (line.rfind("#### `iac.", 0) == 0) documented.insert(line.substr(6, line.find('`', 6) - 6));
+  }
+  CHECK(documented == tested);
 }

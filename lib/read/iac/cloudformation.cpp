@@ -166,8 +166,7 @@ class template_reader {
   }
 
   void error(std::string pointer, std::string message, std::size_t byte) {
-    add_error(errors_, src_.make(severity::error, "iac.wrong_type", std::move(pointer),
-                                 std::move(message), byte));
+    add_wrong_type(errors_, src_, std::move(pointer), std::move(message), byte);
   }
 
   const source_file& src_;

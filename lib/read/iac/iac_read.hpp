@@ -115,6 +115,13 @@ inline bool add_error(std::vector<diagnostic>& errors, diagnostic d) {
   return false;
 }
 
+/// Adds an `iac.wrong_type` error of `src` at `byte` (through add_error()).
+inline void add_wrong_type(std::vector<diagnostic>& errors, const source_file& src,
+                           std::string pointer, std::string message, std::size_t byte) {
+  add_error(errors, src.make(severity::error, "iac.wrong_type", std::move(pointer),
+                             std::move(message), byte));
+}
+
 /// True once add_error() has refused an error.
 [[nodiscard]] inline bool too_many_errors(const std::vector<diagnostic>& errors) noexcept {
   return errors.size() > max_errors;
