@@ -5,6 +5,7 @@
 // nesting, 16 MiB of whitespace, megabyte strings, 300,000 duplicate keys) are generated here.
 // The same files run through the real binary in tests/cli_tests.cmake ("hostile input").
 
+#include <ecrlp/iac.hpp>
 #include <ecrlp/inventory_parser.hpp>
 #include <ecrlp/policy_parser.hpp>
 #include <ecrlp/render.hpp>
@@ -62,6 +63,21 @@ const diagnostic* find_code(const std::vector<diagnostic>& diags, std::string_vi
 
 using parser_test::count_code;
 using test_files::read_text;
+
+/// Every diagnostic of infrastructure code: the document's, and those parse_found_policy() gives
+/// for each policy found (the policy's own, or what is wrong with its text).
+std::vector<diagnostic> iac_diagnostics(const ecrlp::parse_result<ecrlp::policy_document>& r) {
+  std::vector<diagnostic> out = r.diagnostics;
+  if (!r.value) return out;
+  for (const auto& p : r.value->policies) {
+    const auto parsed = ecrlp::parse_found_policy(p);
+    out.insert(out.end(), parsed.diagnostics.begin(), parsed.diagnostics.end());
+  }
+  for (const auto& c : r.value->changes) {
+    out.insert(out.end(), c.diagnostics.begin(), c.diagnostics.end());
+  }
+  return out;
+}
 
 /// The checks every refused input must pass, whatever its expected code.
 void check_refusal(const std::vector<diagnostic>& diags, std::string_view file, std::size_t size) {
@@ -201,6 +217,7 @@ TEST_CASE("every hostile file is refused with its code, pointer and position", "
   REQUIRE(entries.size() >= 100);
   std::size_t policies = 0;
   std::size_t inventories = 0;
+  std::size_t iac = 0;
   for (const auto& e : entries) {
     const fs::path path = hostile_dir / e.file;
     INFO("manifest.txt:" << e.manifest_line << ": " << e.file << " -> " << e.code);
@@ -220,6 +237,15 @@ TEST_CASE("every hostile file is refused with its code, pointer and position", "
         CHECK(again.diagnostics[i].code == diags[i].code);
         CHECK(again.diagnostics[i].byte == diags[i].byte);
         CHECK(again.diagnostics[i].message == diags[i].message);
+      }
+    } else if (e.file.starts_with("iac/")) {
+      ++iac;
+      diags = iac_diagnostics(ecrlp::load_policy_sources(path));
+      const auto again = iac_diagnostics(ecrlp::parse_policy_sources(read_text(path), name));
+      REQUIRE(again.size() == diags.size());
+      for (std::size_t i = 0; i < diags.size(); ++i) {
+        CHECK(again[i].code == diags[i].code);
+        CHECK(again[i].byte == diags[i].byte);
       }
     } else {
       REQUIRE(e.file.starts_with("inventories/"));
@@ -255,11 +281,12 @@ TEST_CASE("every hostile file is refused with its code, pointer and position", "
   }
   CHECK(policies >= 50);
   CHECK(inventories >= 50);
+  CHECK(iac >= 30);
 }
 
 TEST_CASE("every file of tests/data/hostile is in the manifest", "[hostile]") {
   const auto entries = read_manifest();
-  for (const char* dir : {"policies", "inventories"}) {
+  for (const char* dir : {"policies", "inventories", "iac"}) {
     for (const auto& f : fs::directory_iterator(hostile_dir / dir)) {
       const std::string rel = std::string(dir) + "/" + f.path().filename().string();
       INFO(rel);

@@ -383,6 +383,14 @@ struct json_read_options {
   /// contents of its array/object; other root members that are containers are stored shallow
   /// (kind and position only). An AWS response's `previewResults` is thus never stored.
   std::string_view deep_root_member;
+  /// When set, called as each stored array or object closes, with its member name in the parent
+  /// object (empty for an array element and for the root) and its depth (0 for the root, 1 for a
+  /// root member). Returning false drops the container's contents (its kind and position stay),
+  /// and the dropped values stop counting against max_values, which then bounds the values held
+  /// at any one time. A reader that needs a few parts of a large document keeps only those:
+  /// parse_policy_sources() keeps the aws_ecr_lifecycle_policy resources of a Terraform plan.
+  bool (*keep_container)(std::string_view key, const json_value& container,
+                         std::size_t depth) = nullptr;
 };
 
 /// The outcome of read_json. `root` is set when the text is well-formed JSON within the limits
@@ -555,6 +563,7 @@ class builder {
     std::string key;        ///< objects: the member being read
     bool drop_value = false;
     std::unordered_set<std::string> keys;
+    std::size_t stored_before = 0;  ///< stored_ once the container itself was stored
   };
 
   /// Offset of the value or key the lexer has just read: the first byte after the previous event
@@ -631,6 +640,7 @@ class builder {
     frame f;
     f.node = shallow ? nullptr : node;
     f.is_object = kind == json_kind::object;
+    f.stored_before = stored_;
     frames_.push_back(std::move(f));
     if (frames_.size() > options_.max_depth) {
       failed_ = true;
@@ -658,6 +668,18 @@ class builder {
 
   bool close() {
     last_end_ = *consumed_;
+    const frame& f = frames_.back();
+    if (options_.keep_container != nullptr && f.node != nullptr) {
+      const std::size_t depth = frames_.size() - 1;
+      const frame* parent = depth > 0 ? &frames_[depth - 1] : nullptr;
+      const std::string_view key =
+          parent != nullptr && parent->is_object ? std::string_view{parent->key} : std::string_view{};
+      if (!options_.keep_container(key, *f.node, depth)) {
+        stored_ = f.stored_before;
+        std::vector<json_value>().swap(f.node->items);
+        std::vector<json_member>().swap(f.node->members);
+      }
+    }
     frames_.pop_back();
     return true;
   }
