@@ -14,6 +14,7 @@
 #include <ecrlp/policy.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -28,6 +29,13 @@ namespace ecrlp::detail {
   if (!sc) return 2;
   return *sc == storage_class::archive ? 1 : 0;
 }
+
+/// Words of the bit planes, or of the images' signature rows, one array per word of a
+/// signature_row. Separate arrays rather than one keep every allocation at 8 bytes an image (8 MB
+/// at 1M images): under the 32 MiB up to which the ecrlp command serves blocks from its heap in
+/// huge pages (lib/cli/main.cpp), where one array of 40 bytes an image would be a fresh mapping
+/// faulted in 4 KiB at a time.
+using plane_columns = std::array<large_vector<std::uint64_t>, signature_row::size>;
 
 /// The arrays of a prepared_inventory (see there). Built once, then only read.
 struct prepared_arrays {
@@ -64,31 +72,33 @@ struct prepared_arrays {
   large_vector<std::uint64_t> standard_bits;
   large_vector<std::uint64_t> archive_bits;
   large_vector<std::uint64_t> tagged_bits;
-  // signature_plane::count bitsets by position, one after another (`words` words each).
-  large_vector<std::uint64_t> planes;
+  // signature_plane::count bitsets by position (`words` words each), one array per word of a
+  // signature_row (64 planes each), each 8 bytes an image: see plane_columns.
+  plane_columns planes;
 
   /// Sorts and indexes `in` (linear in their number and total tag length, plus the sort).
   explicit prepared_arrays(std::span<const image> in) : images{in}, order{age_order(in)} {
     const std::size_t n = in.size();
     position.resize(n);
     for (std::size_t k = 0; k < n; ++k) position[order[k]] = k;
-    const large_vector<signature_row> rows = scatter();
+    const plane_columns rows = scatter();
     words = (n + 63) / 64;
     fill_class_bits();
     fill_planes(rows);
   }
 
-  /// The plane `plane` (signature_plane), `words` words.
+  /// Plane p (signature_plane): `words` words.
   [[nodiscard]] const std::uint64_t* plane(std::size_t p) const noexcept {
-    return planes.data() + p * words;
+    return planes[p / 64].data() + (p % 64) * words;
   }
 
  private:
   /// One pass over the images, in input order: their tags are copied in that order, one after
   /// another, and everything else is written to their positions in age order. Random writes into
   /// these arrays are much cheaper than random reads of the images, which miss the cache and the
-  /// TLB once per image and tag. Returns each image's signature row, by position.
-  [[nodiscard]] large_vector<signature_row> scatter() {
+  /// TLB once per image and tag. Returns each image's signature row, by position, a column per
+  /// word.
+  [[nodiscard]] plane_columns scatter() {
     const std::size_t n = images.size();
     ref.resize(n);
     pull_ref.resize(n);
@@ -103,7 +113,8 @@ struct prepared_arrays {
     tag_w0.resize(total_tags);
     tag_w1.resize(total_tags);
     tag_chars.resize(total_tags);
-    large_vector<signature_row> rows(n);
+    plane_columns rows;
+    for (auto& column : rows) column.resize(n);
     std::size_t t = 0;
     for (std::size_t i = 0; i < n; ++i) {
       const image& img = images[i];
@@ -118,7 +129,8 @@ struct prepared_arrays {
           (img.tags.empty() ? 0U : has_tags));
       has_referrers = has_referrers || !img.subject_digest.empty();
       tags_of[k] = {t, t + img.tags.size()};
-      rows[k] = add_tags(img, t);
+      const signature_row row = add_tags(img, t);
+      for (std::size_t w = 0; w < signature_row::size; ++w) rows[w][k] = row.words[w];
       t += img.tags.size();
     }
     return rows;
@@ -170,16 +182,17 @@ struct prepared_arrays {
 
   /// The rows of 64 images at a time, transposed into the planes: 64 images a word, so that a
   /// rule tests 64 images with one AND.
-  void fill_planes(const large_vector<signature_row>& rows) {
-    const std::size_t n = rows.size();
-    planes.resize(signature_plane::count * words);
-    for (std::size_t j = 0; j < words; ++j) {
-      const std::size_t rows_here = std::min<std::size_t>(64, n - j * 64);
-      for (std::size_t w = 0; w < signature_row::size; ++w) {
+  void fill_planes(const plane_columns& rows) {
+    const std::size_t n = images.size();
+    for (std::size_t w = 0; w < signature_row::size; ++w) {
+      large_vector<std::uint64_t>& out = planes[w];
+      out.resize(64 * words);
+      for (std::size_t j = 0; j < words; ++j) {
+        const std::size_t rows_here = std::min<std::size_t>(64, n - j * 64);
         std::uint64_t block[64] = {};
-        for (std::size_t r = 0; r < rows_here; ++r) block[r] = rows[j * 64 + r].words[w];
+        std::copy_n(rows[w].data() + j * 64, rows_here, block);
         transpose_bits(block);
-        for (std::size_t b = 0; b < 64; ++b) planes[(w * 64 + b) * words + j] = block[b];
+        for (std::size_t b = 0; b < 64; ++b) out[b * words + j] = block[b];
       }
     }
   }
