@@ -72,10 +72,7 @@ inline void radix_sort(large_vector<keyed_index>& items) {
 /// decision 2).
 [[nodiscard]] inline std::vector<std::size_t> age_order(std::span<const image> images) {
   const std::size_t n = images.size();
-  std::vector<std::size_t> idx;
-  idx.reserve(n);
-  advise_huge_pages(idx.data(), n * sizeof(std::size_t));
-  idx.resize(n);
+  std::vector<std::size_t> idx(n);
   const auto by_digest = [&](std::size_t a, std::size_t b) {
     const int c = images[a].digest.compare(images[b].digest);
     return c != 0 ? c < 0 : a < b;

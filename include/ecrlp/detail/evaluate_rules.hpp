@@ -471,11 +471,7 @@ inline evaluation_result evaluate(const lifecycle_policy& policy,
   const detail::prepared_arrays& a = prepared.arrays_;
   const std::size_t n = a.images.size();
   evaluation_result result;
-  result.decisions.reserve(n);
-  detail::advise_huge_pages(result.decisions.data(), n * sizeof(image_decision));
   result.decisions.resize(n);
-  result.order.reserve(n);
-  detail::advise_huge_pages(result.order.data(), n * sizeof(std::size_t));
   result.order.assign(a.order.begin(), a.order.end());
   detail::rule_loop loop(policy, a, options, result);
   loop.exclude_related();
