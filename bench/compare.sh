@@ -10,10 +10,13 @@
 # ecrlp / floor. Output goes to /dev/null for both. Public tools only: bash, cmake, python3.
 #
 # Usage: bench/compare.sh [--images N[,N...]] [--runs R] [--build-dir DIR] [--data-dir DIR]
+#                         [--baseline ECRLP]
 #   --images   image counts to compare (default 100000; e.g. 10000,100000,1000000 for the curve)
 #   --runs     timed runs of each program per size (default 7)
 #   --build-dir  Release build tree (default build-compare at the top of the source tree)
 #   --data-dir   where generated inputs are kept between runs (default <build-dir>/compare-data)
+#   --baseline   another ecrlp binary (e.g. a Release build of the previous commit), run in the
+#                same alternation; its medians and the ratios ecrlp / baseline are printed too
 #
 # Figures drift with the machine and its load; ratios measured in one run drift much less.
 # docs/performance.md explains the method and records the latest figures.
@@ -25,6 +28,7 @@ sizes=100000
 runs=7
 build="$root/build-compare"
 data=""
+baseline=""
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -32,7 +36,8 @@ while [[ $# -gt 0 ]]; do
     --runs) runs="$2"; shift 2 ;;
     --build-dir) build="$2"; shift 2 ;;
     --data-dir) data="$2"; shift 2 ;;
-    -h|--help) sed -n '3,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --baseline) baseline="$2"; shift 2 ;;
+    -h|--help) sed -n '3,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -47,12 +52,13 @@ ecrlp="$build/ecrlp"
 floor="$build/bench/ingest_floor"
 policy="$root/examples/story/policy.json"
 
-python3 - "$ecrlp" "$floor" "$policy" "$now" "$runs" "$data" "$seed" "${size_list[@]}" <<'PY'
+python3 - "$ecrlp" "$floor" "$policy" "$now" "$runs" "$data" "$seed" "$baseline" \
+  "${size_list[@]}" <<'PY'
 import os, statistics, subprocess, sys, time
 
-ecrlp, floor, policy, now, runs, data, seed = sys.argv[1:8]
+ecrlp, floor, policy, now, runs, data, seed, baseline = sys.argv[1:9]
 runs = int(runs)
-sizes = [int(s) for s in sys.argv[8:]]
+sizes = [int(s) for s in sys.argv[9:]]
 
 def run(argv):
     """Wall seconds, CPU seconds (user + system of the child) and peak RSS in MiB."""
@@ -71,11 +77,10 @@ def run(argv):
 rows = []
 for n in sizes:
     file = os.path.join(data, f"images-{n}-seed{seed}.json")
-    commands = {
-        "ecrlp": [ecrlp, "preview", "--policy", policy, "--images", file, "--now", now,
-                  "--format", "json"],
-        "floor": [floor, file],
-    }
+    preview = ["preview", "--policy", policy, "--images", file, "--now", now, "--format", "json"]
+    commands = {"ecrlp": [ecrlp] + preview, "floor": [floor, file]}
+    if baseline:
+        commands["baseline"] = [baseline] + preview
     for argv in commands.values():  # warm-up: page cache, dynamic loader
         run(argv)
     samples = {name: [] for name in commands}
@@ -93,6 +98,10 @@ for n in sizes:
     ew, ec, er = med["ecrlp"]
     fw, fc, fr = med["floor"]
     print(f"  ratio ecrlp/floor: wall {ew / fw:.2f}x, cpu {ec / fc:.2f}x, RSS {er / fr:.2f}x")
+    if baseline:
+        bw, bc, br = med["baseline"]
+        print(f"  ratio ecrlp/baseline: wall {ew / bw:.2f}x, cpu {ec / bc:.2f}x, "
+              f"RSS {er / br:.2f}x")
     rows.append((n, ew, ec, er, fw, fc, fr))
 
 if len(rows) > 1:

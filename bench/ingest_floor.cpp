@@ -187,7 +187,7 @@ bool read_image(od::value v, floor_image& img, std::vector<std::string_view>& ta
   return true;
 }
 
-/// madvise(MADV_HUGEPAGE) on the 2 MiB-aligned part of a buffer (see ecrlp's evaluate.hpp).
+/// madvise(MADV_HUGEPAGE) on the 2 MiB-aligned part of a buffer (as lib/support/memory.cpp does).
 void advise_huge_pages(void* data, std::size_t bytes) noexcept {
   constexpr std::uintptr_t huge = std::uintptr_t{1} << 21;
   const auto begin = reinterpret_cast<std::uintptr_t>(data);
@@ -271,7 +271,7 @@ int main(int argc, char** argv) {
   std::vector<std::string_view> tags;
   images.reserve(text.size() / 1024 + 16);
   tags.reserve(text.size() / 256 + 16);
-  // The same huge-page advice ecrlp gives its own large arrays (ecrlp::detail::advise_huge_pages).
+  // The same huge-page advice ecrlp's reader gives its image array (support::advise_huge_pages).
   advise_huge_pages(images.data(), images.capacity() * sizeof(floor_image));
   advise_huge_pages(tags.data(), tags.capacity() * sizeof(std::string_view));
 
