@@ -34,7 +34,18 @@ set(TC8 --policy ${CLI_DATA}/tc8-policy.json --images ${CLI_DATA}/tc8-images.jso
 ecrlp_cli_test(help EXIT 0 ARGS --help STDOUT_REGEX "Usage:.*validate.*preview")
 ecrlp_cli_test(no_args EXIT 2 ARGS "" STDERR_REGEX "unknown command|Usage")
 ecrlp_cli_test(unknown_command EXIT 2 ARGS frobnicate STDERR_REGEX "unknown command 'frobnicate'")
-ecrlp_cli_test(version EXIT 0 ARGS --version STDOUT_REGEX "^ecrlp [0-9]+\\.[0-9]+\\.[0-9]+")
+# --version: the version, the commit (cmake/git-commit.cmake) and the versions of the libraries as
+# their CMake packages give them (the command takes simdjson's, fmt's and nlohmann_json's from
+# their headers: both must agree).
+set(version_line "simdjson ${simdjson_VERSION}, fmt ${fmt_VERSION}, nlohmann_json ${nlohmann_json_VERSION}, date ${date_VERSION}, yaml-cpp ${yaml-cpp_VERSION}")
+string(REPLACE "." "[.]" version_line "${version_line}")
+ecrlp_cli_test(version EXIT 0 ARGS --version STDOUT_REGEX
+  "^ecrlp ${PROJECT_VERSION_MAJOR}[.]${PROJECT_VERSION_MINOR}[.]${PROJECT_VERSION_PATCH} [(]commit ([0-9a-f]+(-dirty)?|[A-Za-z0-9._+-]+-g[0-9a-f]+(-dirty)?|unknown)[)]\n${version_line}\n$")
+ecrlp_cli_test(version_word EXIT 0 ARGS version STDOUT_REGEX "^ecrlp [0-9.]+ [(]commit ")
+add_test(NAME cli.version_commit_unknown
+         COMMAND ${CMAKE_COMMAND} -DSCRIPT=${PROJECT_SOURCE_DIR}/cmake/git-commit.cmake
+                 -DNESTED=${CMAKE_CURRENT_SOURCE_DIR}/data -DWORK=${CMAKE_CURRENT_BINARY_DIR}/version-commit
+                 -P ${CMAKE_CURRENT_SOURCE_DIR}/version_commit.cmake)
 ecrlp_cli_test(preview_help EXIT 0 ARGS preview --help STDOUT_REGEX "--images FILE.*--now TIME.*--format")
 ecrlp_cli_test(validate_help EXIT 0 ARGS validate --help STDOUT_REGEX "--format text\\|json")
 

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "app.hpp"
 
-#include <ecrlp/version.hpp>
-
 #include <ostream>
 #include <string>
 
+#include "build_info.hpp"
 #include "commands.hpp"
 #include "common.hpp"
 #include "options.hpp"
@@ -23,7 +22,7 @@ int run(std::span<const std::string_view> args, std::ostream& out, std::ostream&
     return exit_ok;
   }
   if (name == "--version" || name == "version") {
-    out << "ecrlp " << version_string << "\n";
+    out << version_text();
     return exit_ok;
   }
   const command_def* cmd = find_command(name);
