@@ -9,7 +9,8 @@ set(commit unknown)
 find_program(GIT_EXECUTABLE git)
 if(GIT_EXECUTABLE)
   execute_process(COMMAND ${GIT_EXECUTABLE} -C ${SOURCE_DIR} rev-parse --show-toplevel
-                  RESULT_VARIABLE rc OUTPUT_VARIABLE top ERROR_QUIET OUTPUT_STRIP_TRAILING_WHITESPACE)
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE top ERROR_QUIET
+                  OUTPUT_STRIP_TRAILING_WHITESPACE)
   file(REAL_PATH "${SOURCE_DIR}" source_real)
   if(rc EQUAL 0 AND NOT top STREQUAL "")
     file(REAL_PATH "${top}" top)

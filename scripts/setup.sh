@@ -12,7 +12,10 @@ ECRLP_PACKAGES=(cmake g++ ninja-build nlohmann-json3-dev libsimdjson-dev libhowa
 # to comma-decimal locales and far time zones), xmllint (the HTML reports are well-formed XML), and
 # Debian's Chromium with its WebDriver, chromedriver, for the browser tests (tests/browser/; under
 # CI=true they fail without it), and cmark-gfm, GitHub's markdown parser, for the markdown reports.
-ECRLP_TEST_PACKAGES=(locales tzdata libxml2-utils chromium chromium-driver cmark-gfm)
+# groff-base and man-db render the generated man pages and report their warnings (docs.man_pages);
+# zsh runs the zsh completion in a real shell (docs.zsh_completion; under CI=true it fails without).
+ECRLP_TEST_PACKAGES=(locales tzdata libxml2-utils chromium chromium-driver cmark-gfm groff-base
+                     man-db zsh)
 
 ecrlp_log() { printf '==> %s\n' "$*" >&2; }
 

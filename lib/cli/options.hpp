@@ -3,7 +3,7 @@
 
 // The command line, declared once: every command is a table of its options, the rules between
 // them and its help texts (cmd_*.cpp). The parser, the usage errors, `--help`, the man pages
-// and the shell completions (lib/cli/docs.cpp) are all generated from these tables.
+// and the shell completions (lib/cli/docs.cpp, completion.cpp) are all generated from these tables.
 
 #include <cstddef>
 #include <iosfwd>
