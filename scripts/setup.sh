@@ -14,8 +14,9 @@ ECRLP_PACKAGES=(cmake g++ ninja-build nlohmann-json3-dev libsimdjson-dev libhowa
 # CI=true they fail without it), and cmark-gfm, GitHub's markdown parser, for the markdown reports.
 # groff-base and man-db render the generated man pages and report their warnings (docs.man_pages);
 # zsh runs the zsh completion in a real shell (docs.zsh_completion; under CI=true it fails without).
+# dpkg-dev has dpkg-shlibdeps, which gives the ecrlp Debian package its Depends (package.deb).
 ECRLP_TEST_PACKAGES=(locales tzdata libxml2-utils chromium chromium-driver cmark-gfm groff-base
-                     man-db zsh)
+                     man-db zsh dpkg-dev)
 
 ecrlp_log() { printf '==> %s\n' "$*" >&2; }
 

@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: MIT
-# Staged install of an ecrlp build tree, then configure, build and run tests/package against it.
+# Staged install of an ecrlp build tree (MODE=install, ctest package.consumer) or its Debian
+# packages unpacked (MODE=deb, ctest package.deb: deb-package.cmake), then configure, build and run
+# tests/package against it.
 #   cmake -DECRLP_BUILD=<build dir> -DCONSUMER_SOURCE=<tests/package> -DWORK=<scratch dir>
 #         -DGENERATOR=<generator> [-DBUILD_TYPE=<type>] [-DCXX_COMPILER=<path>]
+#         [-DMODE=deb -DCPACK=<cpack> -DCPACK_CONFIG=<CPackConfig.cmake> -DVERSION=<version>]
 #         -P run-package-test.cmake
 foreach(var ECRLP_BUILD CONSUMER_SOURCE WORK GENERATOR)
   if(NOT DEFINED ${var})
@@ -21,11 +24,15 @@ function(run step)
   set(last_output "${out}" PARENT_SCOPE)
 endfunction()
 
-set(prefix ${WORK}/prefix)
 set(consumer_build ${WORK}/consumer)
 file(REMOVE_RECURSE ${WORK})
 
-run("install" ${CMAKE_COMMAND} --install ${ECRLP_BUILD} --prefix ${prefix} --config ${BUILD_TYPE})
+if(MODE STREQUAL "deb")
+  include(${CMAKE_CURRENT_LIST_DIR}/deb-package.cmake)  # sets prefix: WORK/root/usr
+else()
+  set(prefix ${WORK}/prefix)
+  run("install" ${CMAKE_COMMAND} --install ${ECRLP_BUILD} --prefix ${prefix} --config ${BUILD_TYPE})
+endif()
 
 # What a consumer relies on is in place.
 file(GLOB config ${prefix}/lib*/cmake/ecrlp/ecrlp-config.cmake)
