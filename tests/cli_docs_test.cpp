@@ -145,7 +145,7 @@ TEST_CASE("docs: every option the parser accepts is in the man page and both com
   }
 }
 
-TEST_CASE("docs: ecrlp(1) lists every command and every exit code; both completions every command",
+TEST_CASE("docs: ecrlp(1) lists every command and exit code, both completions every command",
           "[docs]") {
   const std::string man = man_page();
   const std::string bash = bash_completion();
