@@ -132,7 +132,13 @@ TEST_CASE("docs: every option the parser accepts is in the man page and both com
       if (r.what == option_rule::kind::excludes) {
         CHECK(man.find("Not with " + roff_dashes("--" + std::string(r.other))) !=
               std::string::npos);
-        CHECK(zsh.find("(--" + std::string(r.other)) != std::string::npos);
+        // In _arguments, each of the two lists the other among those it excludes: "(--a --b)".
+        const auto excludes = [&](std::string_view spec, std::string_view other) {
+          return std::regex_search(zsh, std::regex("'\\(([^)]* )?--" + std::string(other) +
+                                                   "[ )][^\n]*--" + std::string(spec) + "=?\\["));
+        };
+        CHECK(excludes(r.option, r.other));
+        CHECK(excludes(r.other, r.option));
       }
     }
     if (cmd->positional.max > 0) {
