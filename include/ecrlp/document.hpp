@@ -154,9 +154,11 @@ struct repository_lint {
   std::vector<lint_finding> findings;
 };
 
-/// `ecrlp lint --registry`: every repository that could be read, in snapshot order.
+/// `ecrlp lint --registry`: every repository that could be read, in snapshot order; or, with
+/// `by_policy`, every policy of infrastructure code (each entry's `name` its address).
 struct registry_lint_document {
   std::span<const repository_lint> repositories;
+  bool by_policy = false;
 };
 
 // ---- Policy unit tests (`ecrlp test`; docs/policy-tests.md) -------------------------------------
@@ -312,6 +314,8 @@ struct registry_document {
   // For the HTML page's explanations (left at their defaults, the other formats do not use them).
   /// The policy `override_policy` names, as evaluated (nullptr: each repository's own).
   const lifecycle_policy* policy_override = nullptr;
+  /// registry_options::repository_policies of the evaluation.
+  std::span<const repository_policy> repository_policies = {};
   /// registry_options::independent_images of the evaluation.
   bool independent_images = false;
 };

@@ -201,7 +201,7 @@ std::string command_help(const command_def& cmd) {
   out += cmd.description;
   out += "\nOptions:\n";
   std::size_t width = 20;
-  for (const auto& o : cmd.options) width = std::max(width, option_synopsis(o).size() + 1);
+  for (const auto& o : cmd.options) width = std::max(width, option_synopsis(o).size() + 2);
   for (const auto& o : cmd.options) {
     out += fmt::format("  {:<{}}", option_synopsis(o), width);
     append_indented(out, o.help, width + 2);

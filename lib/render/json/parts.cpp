@@ -37,6 +37,7 @@ void diagnostic_members_of(json_writer& w, const diagnostic& d, diagnostic_membe
   w.key("code").string(d.code);
   if (members != diagnostic_members::brief) {
     if (!d.file.empty()) w.key("file").string(d.file);
+    if (!d.address.empty()) w.key("address").string(d.address);
     if (members == diagnostic_members::full || !d.pointer.empty()) {
       w.key("pointer").string(d.pointer);
     }

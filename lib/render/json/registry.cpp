@@ -184,7 +184,7 @@ void write(output& out, const registry_document& doc, const render_options&) {
     w.key("policy").string("own");
   } else {
     w.key("policy").begin_object();
-    w.key("override").string(doc.override_policy);
+    w.key(doc.repository_policies.empty() ? "override" : "perRepository").string(doc.override_policy);
     w.end_object();
   }
   w.key("repositories").begin_array();
@@ -201,7 +201,8 @@ void write(output& out, const registry_document& doc, const render_options&) {
   w.key("inUseViolations").number(violation_count(doc.outcomes));
   preview_totals_members(w, res.totals);
   w.end_object();
-  impact_object(w.key("ecrlpImpact"), doc.total, !doc.override_policy.empty());
+  impact_object(w.key("ecrlpImpact"), doc.total,
+                !doc.override_policy.empty() && doc.repository_policies.empty());
   w.end_object();
   w.finish();
   out.put('\n');

@@ -565,13 +565,14 @@ void write(output& out, const lint_document& doc, const render_options& options)
 
 void write(output& out, const registry_lint_document& doc, const render_options& options) {
   report r(options);
-  r.put("## Lint of every repository's policy\n\n");
+  const std::string what = doc.by_policy ? "Policy" : "Repository";
+  r.put(doc.by_policy ? "## Lint of every policy\n\n" : "## Lint of every repository's policy\n\n");
   for (const auto& repo : doc.repositories) {
     if (!repo.has_policy) {
-      r.format("### Repository {}: no lifecycle policy\n\n", code(repo.name));
+      r.format("### {} {}: no lifecycle policy\n\n", what, code(repo.name));
       continue;
     }
-    lint_into(r, lint_document{repo.findings, repo.file}, "### Repository " + code(repo.name) + ":");
+    lint_into(r, lint_document{repo.findings, repo.file}, "### " + what + " " + code(repo.name) + ":");
   }
   r.write(out);
 }
@@ -745,8 +746,9 @@ void write(output& out, const registry_document& doc, const render_options& opti
            group_digits(doc.snapshot.repositories.size()),
            doc.snapshot.repositories.size() == 1 ? "y" : "ies", group_digits(res.evaluated),
            group_digits(res.skipped), group_digits(res.without_policy),
-           doc.override_policy.empty() ? std::string("each repository's own")
-                                       : code(doc.override_policy) + " applied to every repository",
+           doc.override_policy.empty()         ? std::string("each repository's own")
+           : doc.repository_policies.empty() ? code(doc.override_policy) + " applied to every repository"
+                                             : "those of " + code(doc.override_policy) + " for the repositories it names",
            group_digits(doc.total.before.images), human_bytes(doc.total.before.bytes),
            group_digits(doc.total.expired.images), human_bytes(doc.total.expired.bytes),
            group_digits(doc.total.transitioned.images));
@@ -768,7 +770,7 @@ void write(output& out, const registry_document& doc, const render_options& opti
                              group_digits(doc.outcomes[k].violations.size())});
          },
          "`--format json` lists every repository"});
-  r.put(impact_section(doc.total, !doc.override_policy.empty()));
+  r.put(impact_section(doc.total, !doc.override_policy.empty() && doc.repository_policies.empty()));
   std::vector<std::pair<std::size_t, std::size_t>> affected;  // (repository, image)
   for (std::size_t k = 0; k < doc.outcomes.size(); ++k) {
     if (doc.outcomes[k].result == nullptr) continue;

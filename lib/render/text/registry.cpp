@@ -187,6 +187,10 @@ void write(output& out, const registry_document& doc, const render_options&) {
              group_digits(doc.total.before.images), human_bytes(doc.total.before.bytes));
   if (doc.override_policy.empty()) {
     out.put("Policy: each repository's own lifecycle policy\n\n");
+  } else if (!doc.repository_policies.empty()) {
+    out.format("Policy: those of {} for the {} repositor{} it names; the others their own\n\n",
+               doc.override_policy, doc.repository_policies.size(),
+               doc.repository_policies.size() == 1 ? "y" : "ies");
   } else {
     out.format("Policy: {} applied to every repository (what-if)\n\n", doc.override_policy);
   }
@@ -194,7 +198,7 @@ void write(output& out, const registry_document& doc, const render_options&) {
   repositories(out, doc);
   out.put("\n");
   // Rules merged by priority mean one rule only when one policy was applied everywhere.
-  impact_table(out, doc.total, !doc.override_policy.empty());
+  impact_table(out, doc.total, !doc.override_policy.empty() && doc.repository_policies.empty());
 }
 
 }  // namespace ecrlp::writer::text
