@@ -25,6 +25,7 @@
 #include <ecrlp/impact.hpp>
 #include <ecrlp/in_use.hpp>
 #include <ecrlp/lint.hpp>
+#include <ecrlp/plan_check.hpp>
 #include <ecrlp/policy.hpp>
 #include <ecrlp/registry.hpp>
 #include <ecrlp/simulate.hpp>
@@ -138,6 +139,13 @@ struct diff_document {
 /// evaluated repository.
 [[nodiscard]] inline diff_document document_of(const repository_diff& r, timestamp now) {
   return {*r.before_policy, *r.after_policy, r.before_name, r.after_name, r.images, r.diff, now};
+}
+
+/// One change of a plan check (plan_check_document) as the diff `ecrlp diff` reports. Only for an
+/// evaluated change.
+[[nodiscard]] inline diff_document document_of(const policy_change_check& c, timestamp now) {
+  return {c.before_policy(), c.after_policy(), c.change.before_name, c.change.after_name,
+          c.images,         c.diff,           now};
 }
 
 /// What `ecrlp lint` says of one policy.

@@ -14,6 +14,7 @@ enum exit_code : int {
   exit_usage = 2,    ///< bad command line
   exit_io = 3,       ///< a file could not be read
   exit_in_use = 4,   ///< `--fail-on-in-use` and an in-use image would be expired or transitioned
+  exit_limit = 5,    ///< plan-check: a `--max-removed` or `--max-removed-bytes` limit is exceeded
 };
 
 /// Runs the command line `args` (without the program name), writing results to `out` and

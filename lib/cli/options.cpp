@@ -14,7 +14,7 @@ namespace {
 constexpr const command_def* all_commands[] = {&validate_command, &preview_command,
                                                &test_command,     &explain_command,
                                                &diff_command,     &lint_command,
-                                               &simulate_command};
+                                               &simulate_command, &plan_check_command};
 
 /// "unknown --format 'xml' (expected table, json)" or "--mode takes replay or static, not 'x'".
 std::string choice_error(const option_def& o, std::string_view value) {

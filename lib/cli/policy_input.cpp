@@ -31,7 +31,6 @@ std::optional<sourced_policy> read_found(const found_policy& found, std::string 
     return std::nullopt;
   }
   sourced_policy p{std::move(label), found.address, found.repository, std::move(*parsed.value)};
-  if (p.policy.repository_name.empty()) p.policy.repository_name = found.repository;
   if (p.repository.empty()) p.repository = p.policy.repository_name;
   return p;
 }

@@ -46,14 +46,16 @@ void write(output& out, const lint_document& doc, const render_options& options)
 
 void write(output& out, const registry_lint_document& doc, const render_options& options) {
   report r(options);
-  const std::string what = doc.by_policy ? "Policy" : "Repository";
+  const std::string_view what = doc.by_policy ? "Policy" : "Repository";
   r.put(doc.by_policy ? "## Lint of every policy\n\n" : "## Lint of every repository's policy\n\n");
   for (const auto& repo : doc.repositories) {
     if (!repo.has_policy) {
       r.format("### {} {}: no lifecycle policy\n\n", what, code(repo.name));
       continue;
     }
-    lint_into(r, lint_document{repo.findings, repo.file}, "### " + what + " " + code(repo.name) + ":");
+    // A policy of infrastructure code is named by its file and address alone.
+    lint_into(r, lint_document{repo.findings, repo.file},
+              doc.by_policy ? std::string("### Policy") : "### Repository " + code(repo.name) + ":");
   }
   r.write(out);
 }
