@@ -77,3 +77,6 @@ ecrlp_cli_test(iac_registry_plan EXIT 0
                     --policy ${CMAKE_CURRENT_SOURCE_DIR}/data/plan-check/plan.json
                     --now 2026-11-28T06:00:00Z
                STDOUT_REGEX "Policy: those of [^\n]*plan.json for the 4 repositories it names; the others their own")
+# A policy test case whose policy is FILE#ADDRESS of a template.
+ecrlp_cli_test(iac_policy_test EXIT 0 ARGS test ${CMAKE_CURRENT_SOURCE_DIR}/data/policy-tests/iac-template.json
+               STDOUT_REGEX "PASS  iac-template\n\n1 passed, 0 failed")
