@@ -11,8 +11,10 @@ ECRLP_PACKAGES=(cmake g++ ninja-build nlohmann-json3-dev libsimdjson-dev libhowa
 # What the tests need besides (scripts/test only): locales and tzdata (the determinism tests switch
 # to comma-decimal locales and far time zones), xmllint (the HTML reports are well-formed XML), and
 # Debian's Chromium with its WebDriver, chromedriver, for the browser tests (tests/browser/; under
-# CI=true they fail without it), and cmark-gfm, GitHub's markdown parser, for the markdown reports.
-ECRLP_TEST_PACKAGES=(locales tzdata libxml2-utils chromium chromium-driver cmark-gfm)
+# CI=true they fail without it), cmark-gfm, GitHub's markdown parser, for the markdown reports, and
+# pre-commit with python3-yaml, which run the CI examples of examples/ci/ (tests/ci_examples.py).
+ECRLP_TEST_PACKAGES=(locales tzdata libxml2-utils chromium chromium-driver cmark-gfm pre-commit
+                     python3-yaml)
 
 ecrlp_log() { printf '==> %s\n' "$*" >&2; }
 

@@ -77,3 +77,13 @@ add_test(NAME cli.plan_check_agrees_with_diff_images
                  --now 2026-11-28T00:00:00Z)
 set_tests_properties(cli.plan_check_agrees_with_diff cli.plan_check_agrees_with_diff_images
                      PROPERTIES ENVIRONMENT "TZ=Europe/Kyiv" TIMEOUT 120)
+
+# The CI examples of examples/ci/ run here without network (tests/ci_examples.py): the GitHub
+# workflow's steps, the GitLab job's script and the pre-commit hooks (through pre-commit itself,
+# which scripts/setup.sh installs with python3-yaml for the tests).
+foreach(example IN ITEMS github gitlab pre-commit)
+  add_test(NAME cli.ci_example_${example}
+           COMMAND ${ECRLP_PYTHON3} -B ${CMAKE_CURRENT_SOURCE_DIR}/ci_examples.py
+                   --ecrlp $<TARGET_FILE:ecrlp-cli> --source ${PROJECT_SOURCE_DIR} --only ${example})
+  set_tests_properties(cli.ci_example_${example} PROPERTIES TIMEOUT 300)
+endforeach()
