@@ -68,6 +68,15 @@ double json_dollars(double dollars) noexcept {
   return static_cast<double>(to_cents(dollars)) / 100.0;
 }
 
+void reference_object(json_writer& w, const in_use_ref& r) {
+  w.begin_object();
+  w.key("reference").string(r.text);
+  w.key("file").string(r.source);
+  if (r.line != 0) w.key("line").number(r.line);
+  if (!r.pointer.empty()) w.key("pointer").string(r.pointer);
+  w.end_object();
+}
+
 void violation_members(json_writer& w, std::span<const image> images, const in_use_violation& v,
                        std::span<const in_use_ref> refs) {
   const image& img = images[v.image_index];
@@ -80,13 +89,7 @@ void violation_members(json_writer& w, std::span<const image> images, const in_u
   w.key("inUseReferences").begin_array();
   for (const std::size_t k : v.refs) {
     if (k >= refs.size()) continue;
-    const auto& r = refs[k];
-    w.begin_object();
-    w.key("reference").string(r.text);
-    w.key("file").string(r.source);
-    if (r.line != 0) w.key("line").number(r.line);
-    if (!r.pointer.empty()) w.key("pointer").string(r.pointer);
-    w.end_object();
+    reference_object(w, refs[k]);
   }
   w.end_array();
   if (!v.through.empty()) {

@@ -44,6 +44,9 @@ void diagnostic_members_of(json_writer& w, const diagnostic& d, diagnostic_membe
 void diagnostics_array(json_writer& w, std::span<const diagnostic> diags,
                        diagnostic_members members);
 
+/// An in-use reference: {"reference", "file", "line"?, "pointer"?}.
+void reference_object(json_writer& w, const in_use_ref& r);
+
 /// The members of an in-use violation object (the registry preview's and the plan check's):
 /// imageDigest, imageTags?, imagePushedAt, action, appliedRulePriority, followsSubject?,
 /// inUseReferences, throughIndexes?. The caller opens and closes the object.

@@ -96,22 +96,8 @@ void impact_table(output& out, const impact& e, bool with_rules) {
     out.format("  Archive minimum:      {} committed ({} days at the archive price)\n",
                dollars_text(e.archive_minimum_charge()), e.prices.archive_minimum_days);
   }
-  table findings({{"Findings", left, 20},
-                  {"Total", right, 9},
-                  {"Critical", right, 9},
-                  {"High", right, 9},
-                  {"Medium", right, 9},
-                  {"Low", right, 9},
-                  {"Info", right, 9},
-                  {"Undefined", right, 9}});
-  const auto row = [&](std::string label, const finding_counts& c) {
-    findings.row({std::move(label), group_digits(c.total()), group_digits(c.critical),
-                  group_digits(c.high), group_digits(c.medium), group_digits(c.low),
-                  group_digits(c.informational), group_digits(c.undefined)});
-  };
-  row("  before", e.before.findings);
-  row("  after", e.after.findings);
-  findings.write(out);
+  findings_table(out, 20, {{"  before", &e.before.findings},
+                                           {"  after", &e.after.findings}});
   if (!with_rules) return;
   table rules({{"Rule", right, 8},
                {"Expired", right, 8},
