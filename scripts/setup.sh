@@ -11,12 +11,13 @@ ECRLP_PACKAGES=(cmake g++ ninja-build nlohmann-json3-dev libsimdjson-dev libhowa
 # What the tests need besides (scripts/test only): locales and tzdata (the determinism tests switch
 # to comma-decimal locales and far time zones), xmllint (the HTML reports are well-formed XML), and
 # Debian's Chromium with its WebDriver, chromedriver, for the browser tests (tests/browser/; under
-# CI=true they fail without it), and cmark-gfm, GitHub's markdown parser, for the markdown reports.
+# CI=true they fail without it), cmark-gfm, GitHub's markdown parser, for the markdown reports, and
+# pre-commit with python3-yaml, which run the CI examples of examples/ci/ (tests/ci_examples.py).
 # groff-base and man-db render the generated man pages and report their warnings (docs.man_pages);
 # zsh runs the zsh completion in a real shell (docs.zsh_completion; under CI=true it fails without).
 # dpkg-dev has dpkg-shlibdeps, which gives the ecrlp Debian package its Depends (package.deb).
-ECRLP_TEST_PACKAGES=(locales tzdata libxml2-utils chromium chromium-driver cmark-gfm groff-base
-                     man-db zsh dpkg-dev)
+ECRLP_TEST_PACKAGES=(locales tzdata libxml2-utils chromium chromium-driver cmark-gfm pre-commit
+                     python3-yaml groff-base man-db zsh dpkg-dev)
 
 ecrlp_log() { printf '==> %s\n' "$*" >&2; }
 

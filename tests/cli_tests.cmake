@@ -193,9 +193,6 @@ foreach(entry IN LISTS hostile_manifest)
   endif()
   string(REGEX MATCHALL "[^ \t]+" fields "${entry}")
   list(GET fields 0 file)
-  if(file MATCHES "^iac/")
-    continue()  # infrastructure code: the library reads it (hostile_test.cpp), the CLI not yet
-  endif()
   list(GET fields 1 code)
   list(GET fields 3 position)
   get_filename_component(name "${file}" NAME)
@@ -211,7 +208,13 @@ foreach(entry IN LISTS hostile_manifest)
   if(code MATCHES "^io\\.")
     set(exit 3)
   endif()
-  if(file MATCHES "^policies/")
+  if(file MATCHES "^iac/")
+    # Infrastructure code as --policy: the located error on stderr, nothing on stdout.
+    ecrlp_cli_test(hostile.preview_iac.${name} EXIT ${exit}
+                   ARGS preview --policy ${HOSTILE_DIR}/${file} --images ${CLI_DATA}/tc8-images.json
+                        --now ${HOSTILE_NOW}
+                   STDERR_REGEX "${where_re}" STDOUT_EMPTY)
+  elseif(file MATCHES "^policies/")
     ecrlp_cli_test(hostile.validate.${name} EXIT ${exit} ARGS validate ${HOSTILE_DIR}/${file}
                    STDOUT_REGEX "${where_re}.*${name_re}: invalid")
     ecrlp_cli_test(hostile.preview_policy.${name} EXIT ${exit}

@@ -59,6 +59,10 @@ TEST_CASE("every markdown report is well-formed and under 65,536 characters", "[
        "--from", "2026-06-01T00:00:00Z", "--to", "2026-12-01T00:00:00Z", "--every", "7d"},
       {"simulate", "--registry", snapshot, "--from", "2026-11-01T00:00:00Z", "--to",
        "2027-02-01T00:00:00Z", "--every", "7d", "--policy", everywhere, "--in-use", in_use},
+      {"plan-check", data + "/plan-check/plan.json", "--registry", snapshot, "--now",
+       "2026-11-28T06:00:00Z", "--in-use", data + "/plan-check/in-use.txt"},
+      {"plan-check", story + "/../ci/plan.json", "--images", story + "/images.json", "--now",
+       "2026-11-28T00:00:00Z"},
   };
   for (const auto& args : runs) {
     INFO(args[0] << " " << args[1] << " " << args[2]);

@@ -42,6 +42,10 @@ struct diagnostic {
   std::size_t line = 0;    ///< 1-based line, 0 when unknown
   std::size_t column = 0;  ///< 1-based column (bytes), 0 when unknown
   std::size_t byte = 0;    ///< 0-based byte offset, meaningful when line != 0
+  /// For a policy read from infrastructure code (docs/iac.md): its address there
+  /// (`module.ecr["app"].aws_ecr_lifecycle_policy.this[0]`, `template.yaml#AppRepo`), which
+  /// `pointer` points into; empty otherwise.
+  std::string address;
 };
 
 /// True when any diagnostic in `diags` is an error.

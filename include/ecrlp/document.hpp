@@ -25,6 +25,7 @@
 #include <ecrlp/impact.hpp>
 #include <ecrlp/in_use.hpp>
 #include <ecrlp/lint.hpp>
+#include <ecrlp/plan_check.hpp>
 #include <ecrlp/policy.hpp>
 #include <ecrlp/registry.hpp>
 #include <ecrlp/simulate.hpp>
@@ -140,6 +141,13 @@ struct diff_document {
   return {*r.before_policy, *r.after_policy, r.before_name, r.after_name, r.images, r.diff, now};
 }
 
+/// One change of a plan check (plan_check_document) as the diff `ecrlp diff` reports. Only for an
+/// evaluated change.
+[[nodiscard]] inline diff_document document_of(const policy_change_check& c, timestamp now) {
+  return {c.before_policy(), c.after_policy(), c.change.before_name, c.change.after_name,
+          c.images,         c.diff,           now};
+}
+
 /// What `ecrlp lint` says of one policy.
 struct lint_document {
   std::span<const lint_finding> findings;
@@ -154,9 +162,11 @@ struct repository_lint {
   std::vector<lint_finding> findings;
 };
 
-/// `ecrlp lint --registry`: every repository that could be read, in snapshot order.
+/// `ecrlp lint --registry`: every repository that could be read, in snapshot order; or, with
+/// `by_policy`, every policy of infrastructure code (each entry's `name` its address).
 struct registry_lint_document {
   std::span<const repository_lint> repositories;
+  bool by_policy = false;
 };
 
 // ---- Policy unit tests (`ecrlp test`; docs/policy-tests.md) -------------------------------------
@@ -312,6 +322,8 @@ struct registry_document {
   // For the HTML page's explanations (left at their defaults, the other formats do not use them).
   /// The policy `override_policy` names, as evaluated (nullptr: each repository's own).
   const lifecycle_policy* policy_override = nullptr;
+  /// registry_options::repository_policies of the evaluation.
+  std::span<const repository_policy> repository_policies = {};
   /// registry_options::independent_images of the evaluation.
   bool independent_images = false;
 };

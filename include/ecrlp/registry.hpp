@@ -134,12 +134,22 @@ enum class policy_source : unsigned char {
   return "?";
 }
 
+/// A policy for one repository, by name (read from infrastructure code, say): it replaces that
+/// repository's own policy.
+struct repository_policy {
+  std::string_view repository;
+  const lifecycle_policy* policy = nullptr;  ///< must outlive the evaluation
+};
+
 /// Inputs of evaluate_registry().
 struct registry_options {
   timestamp now{};  ///< the instant every repository is evaluated at (required)
   /// When set, every repository is evaluated with this policy instead of its own (what-if). Must
   /// outlive the call.
   const lifecycle_policy* override_policy = nullptr;
+  /// Without override_policy: the policies of the repositories they name, instead of their own
+  /// (policy_source::overridden); the other repositories keep theirs.
+  std::span<const repository_policy> repository_policies = {};
   /// evaluation_options::independent_images for every repository.
   bool independent_images = false;
   /// Worker threads; 0 = std::thread::hardware_concurrency(). Results never depend on it.

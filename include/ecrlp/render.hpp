@@ -82,7 +82,7 @@ concept document =
     std::same_as<T, lint_document> || std::same_as<T, registry_lint_document> ||
     std::same_as<T, test_run_document> || std::same_as<T, simulation_document> ||
     std::same_as<T, registry_simulation_document> || std::same_as<T, registry_document> ||
-    std::same_as<T, registry_diff_document>;
+    std::same_as<T, registry_diff_document> || std::same_as<T, plan_check_document>;
 
 /// True when a writer of format `f` writes documents of kind `Document`.
 template <document Document>

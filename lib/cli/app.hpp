@@ -14,6 +14,7 @@ enum exit_code : int {
   exit_usage = 2,    ///< bad command line
   exit_io = 3,       ///< a file could not be read
   exit_in_use = 4,   ///< `--fail-on-in-use` and an in-use image would be expired or transitioned
+  exit_limit = 5,    ///< plan-check: a `--max-removed` or `--max-removed-bytes` limit is exceeded
 };
 
 /// What each exit code means, in order, for ecrlp(1) (lib/cli/docs.cpp) and docs/cli.md.
@@ -32,8 +33,11 @@ inline constexpr exit_code_doc exit_code_docs[] = {
     {exit_usage, "Usage error: an unknown command or option, a missing or bad argument."},
     {exit_io, "A file could not be read (or, for test --junit, written)."},
     {exit_in_use,
-     "With --fail-on-in-use (preview, simulate): an in-use image would be expired or "
+     "With --fail-on-in-use (preview, simulate, plan-check): an in-use image would be expired or "
      "transitioned; the whole report is printed first."},
+    {exit_limit,
+     "plan-check: a change newly expires more than --max-removed PERCENT of its repository's "
+     "images, or the plan more than --max-removed-bytes N; the whole report is printed first."},
 };
 
 /// Runs the command line `args` (without the program name), writing results to `out` and

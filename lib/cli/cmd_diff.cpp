@@ -22,8 +22,11 @@ constexpr std::string_view usage[] = {
     "[--policy OLD] --policy NEW --registry DIR [options]"};
 
 constexpr option_def option_table[] = {
-    {"policy", "FILE", value_type::file, "Give twice: the old policy first, then the new one.",
+    {"policy", "FILE", value_type::file,
+     "Give twice: the old policy first, then the new one. FILE#ADDRESS names\n"
+     "one in infrastructure code (docs/iac.md).",
      true},
+    policy_format_option,
     images_option,
     manifests_option,
     {"registry", "DIR", value_type::directory,
@@ -65,10 +68,10 @@ int diff_registry_command(const command_line& cl, const report_choice& choice, t
   int status = exit_ok;
   std::optional<parsed_policy> old_policy;
   if (policy_paths.size() == 2) {
-    old_policy = load_policy_reporting(policy_paths[0], err, status);
+    old_policy = load_policy_reporting(cl, policy_paths[0], "diff", err, status);
     if (!old_policy) return status;
   }
-  const auto new_policy = load_policy_reporting(policy_paths.back(), err, status);
+  const auto new_policy = load_policy_reporting(cl, policy_paths.back(), "diff", err, status);
   if (!new_policy) return status;
   const auto input = load_image_input(cl, err, status);
   if (!input || !input->registry) return std::max(status, static_cast<int>(exit_invalid));
@@ -100,8 +103,8 @@ int run_diff(const command_line& cl, std::ostream& out, std::ostream& err) {
   if (registry) return diff_registry_command(cl, *choice, *now, out, err);
 
   int status = exit_ok;
-  const auto before = load_policy_reporting(policy_paths[0], err, status);
-  const auto after = load_policy_reporting(policy_paths[1], err, status);
+  const auto before = load_policy_reporting(cl, policy_paths[0], "diff", err, status);
+  const auto after = load_policy_reporting(cl, policy_paths[1], "diff", err, status);
   const auto input = load_image_input(cl, err, status);
   if (!before || !after || !input || !input->single) return status;
 

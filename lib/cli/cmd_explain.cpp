@@ -26,7 +26,9 @@ constexpr std::string_view usage[] = {
 constexpr option_def option_table[] = {
     {"policy", "FILE", value_type::file,
      "The policy: a policy document or `aws ecr get-lifecycle-policy` output.\n"
-     "With --registry: used instead of the repositories' own policies."},
+     "With --registry: used instead of the repositories' own policies.\n"
+     "FILE#ADDRESS names one in infrastructure code (docs/iac.md)."},
+    policy_format_option,
     images_option,
     manifests_option,
     registry_option,
@@ -170,7 +172,7 @@ int run_explain(const command_line& cl, std::ostream& out, std::ostream& err) {
   int status = exit_ok;
   const auto policy_path = cl.get("policy");
   std::optional<parsed_policy> policy;
-  if (policy_path) policy = load_policy_reporting(*policy_path, err, status);
+  if (policy_path) policy = load_policy_reporting(cl, *policy_path, "explain", err, status);
   const auto input = load_image_input(cl, err, status);
   const auto in_use = load_in_use_reporting(cl, "explain", err, status);
   if ((policy_path && !policy) || !input || !in_use) return status;

@@ -30,6 +30,7 @@ constexpr option_def option_table[] = {
      "A registry snapshot: lint every repository's own policy (or POLICY)\n"
      "against that repository's images, per repository."},
     {"now", "TIME", value_type::time, "With --images: the instant to evaluate at (default: now)."},
+    policy_format_option,
     {"format", "FORMAT", value_type::choice, "text (default), json or markdown.", false,
      text_formats},
     {"fail-on", "LEVEL", value_type::choice,
@@ -99,15 +100,35 @@ int run_lint(const command_line& cl, std::ostream& out, std::ostream& err) {
   std::optional<parsed_policy> policy;
   const std::string given = cl.positional.empty() ? std::string() : cl.positional.front();
   const std::string path = display_name(given);
+  std::vector<sourced_policy> several;  // infrastructure code of several policies: each is linted
   if (!given.empty()) {
-    policy = load_policy_reporting(given, err, status);
-    if (!policy) return status;
+    auto policies = load_policies_reporting(given, policy_format_of(cl), err, status);
+    if (!policies || status != exit_ok) return std::max(status, static_cast<int>(exit_invalid));
+    if (policies->empty()) {
+      err << "ecrlp lint: " << path << " holds no lifecycle policy\n";
+      return exit_invalid;
+    }
+    if (policies->size() == 1) {
+      policy = std::move(policies->front().policy);
+    } else {
+      several = std::move(*policies);
+    }
   }
   const auto input = load_image_input(cl, err, status);
   if (!input) return status;
 
   bool failed = false;
-  if (!input->registry) {
+  if (!several.empty()) {
+    if (input->registry) return usage_error(err, "lint", "--registry takes one POLICY, not " + path + "'s " + std::to_string(several.size()));
+    std::vector<repository_lint> linted;
+    for (const auto& p : several) {
+      linted.push_back({p.address, true, p.label,
+                        input->single ? lint(p.policy.policy, input->single->images, *now, *options)
+                                      : lint(p.policy.policy)});
+      failed = failed || fails(linted.back().findings, threshold);
+    }
+    render(out, registry_lint_document{linted, true}, choice->format, choice->options);
+  } else if (!input->registry) {
     const auto findings = input->single ? lint(policy->policy, input->single->images, *now, *options)
                                         : lint(policy->policy);
     render(out, lint_document{findings, path}, choice->format, choice->options);

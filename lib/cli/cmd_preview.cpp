@@ -24,8 +24,12 @@ constexpr std::string_view usage[] = {
 
 constexpr option_def option_table[] = {
     {"policy", "FILE", value_type::file,
-     "The policy: a policy document or `aws ecr get-lifecycle-policy` output.\n"
-     "With --registry: apply it to every repository instead of their own (what-if)."},
+     "The policy: a policy document, `aws ecr get-lifecycle-policy` output, or\n"
+     "FILE#ADDRESS of one in a Terraform plan or state, a CloudFormation template\n"
+     "or a cdk.out directory (docs/iac.md). With --registry: apply it to every\n"
+     "repository instead of their own (what-if); a file of several policies\n"
+     "applies each to the repository it names."},
+    policy_format_option,
     images_option,
     manifests_option,
     registry_option,
@@ -77,6 +81,7 @@ int preview_registry(const command_line& cl, const report_choice& choice, timest
   const registry_result res = evaluate_registry(snap,
                                                 {.now = now,
                                                  .override_policy = run->override(),
+                                                 .repository_policies = run->by_repository,
                                                  .independent_images = run->input.independent_images,
                                                  .threads = 0},
                                                 bar.callback());
@@ -113,6 +118,7 @@ int preview_registry(const command_line& cl, const report_choice& choice, timest
                                                : std::string_view{},
                               in_use_view{in_use.given, in_use.refs, unmatched},
                               run->override(),
+                              run->by_repository,
                               run->input.independent_images};
   render(out, doc, choice.format, choice.options);
   if (in_use.fail && violation_count(outcomes) > 0) return exit_in_use;
@@ -129,7 +135,7 @@ int run_preview(const command_line& cl, std::ostream& out, std::ostream& err) {
   if (cl.has("registry")) return preview_registry(cl, *choice, *now, *prices, out, err);
 
   int status = exit_ok;
-  const auto policy = load_policy_reporting(*cl.get("policy"), err, status);
+  const auto policy = load_policy_reporting(cl, *cl.get("policy"), "preview", err, status);
   const auto input = load_image_input(cl, err, status);
   const auto in_use = load_in_use_reporting(cl, "preview", err, status);
   if (!policy || !input || !input->single || !in_use) return status;

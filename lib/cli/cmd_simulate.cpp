@@ -34,7 +34,9 @@ constexpr std::string_view modes[] = {"replay", "static"};
 constexpr option_def option_table[] = {
     {"policy", "FILE", value_type::file,
      "The policy: a policy document or `aws ecr get-lifecycle-policy` output.\n"
-     "With --registry: apply it to every repository instead of their own (what-if)."},
+     "With --registry: apply it to every repository instead of their own (what-if).\n"
+     "FILE#ADDRESS names one in infrastructure code (docs/iac.md)."},
+    policy_format_option,
     images_option,
     {"manifests", "FILE", value_type::file,
      "`aws ecr batch-get-image` output with the image indexes (repeatable): a\n"
@@ -311,7 +313,7 @@ int run_simulate(const command_line& cl, std::ostream& out, std::ostream& err) {
   }
 
   int status = exit_ok;
-  const auto policy = load_policy_reporting(*cl.get("policy"), err, status);
+  const auto policy = load_policy_reporting(cl, *cl.get("policy"), "simulate", err, status);
   const auto input = load_image_input(cl, err, status);
   const auto in_use = load_in_use_reporting(cl, "simulate", err, status);
   if (!policy || !input || !input->single || !in_use) return status;

@@ -12,12 +12,14 @@
 #include <map>
 #include <optional>
 #include <ostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "app.hpp"
 #include "commands.hpp"
 #include "common.hpp"
+#include "policy_input.hpp"
 
 namespace ecrlp::cli {
 namespace {
@@ -44,13 +46,15 @@ class policy_cache {
   const entry& get(const std::filesystem::path& path, std::ostream& err, int& status) {
     const std::string key = path.string();
     if (const auto it = entries_.find(key); it != entries_.end()) return it->second;
-    auto parsed = load_policy(path);
+    // A policy file, or FILE#ADDRESS of one in infrastructure code (docs/iac.md).
+    std::ostringstream diags;
+    auto loaded = load_one_policy_reporting(key, policy_source_format::automatic, "test", diags,
+                                            status);
     entry e;
-    e.diagnostics = render(diagnostics_document{parsed.diagnostics}, output_format::text);
+    e.diagnostics = diags.str();
     err << e.diagnostics;
-    status = std::max(status, status_for(parsed.diagnostics));
-    if (parsed.ok()) {
-      e.policy = std::move(parsed.value);
+    if (loaded) {
+      e.policy = std::move(loaded->policy);
     } else {
       status = std::max(status, static_cast<int>(exit_invalid));
     }

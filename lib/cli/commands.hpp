@@ -15,5 +15,6 @@ extern const command_def explain_command;
 extern const command_def diff_command;
 extern const command_def lint_command;
 extern const command_def simulate_command;
+extern const command_def plan_check_command;
 
 }  // namespace ecrlp::cli

@@ -46,16 +46,12 @@ std::optional<timestamp> now_option(const command_line& cl, std::string_view com
   return std::nullopt;
 }
 
-std::optional<parsed_policy> load_policy_reporting(const std::string& path, std::ostream& err,
+std::optional<parsed_policy> load_policy_reporting(const command_line& cl, std::string_view arg,
+                                                   std::string_view command, std::ostream& err,
                                                    int& status) {
-  auto parsed = load_policy(path);
-  report(err, parsed.diagnostics);
-  status = std::max(status, status_for(parsed.diagnostics));
-  if (!parsed.ok()) {
-    status = std::max(status, static_cast<int>(exit_invalid));
-    return std::nullopt;
-  }
-  return std::move(parsed.value);
+  auto p = load_one_policy_reporting(arg, policy_format_of(cl), command, err, status);
+  if (!p) return std::nullopt;
+  return std::move(p->policy);
 }
 
 std::optional<inventory> load_images_reporting(const std::vector<std::string>& paths,
@@ -188,8 +184,29 @@ std::optional<registry_run> load_registry_run(const command_line& cl, std::strin
                                               std::ostream& err, int& status) {
   registry_run run;
   run.policy_path = cl.get("policy");
-  if (run.policy_path) {
-    run.override_policy = load_policy_reporting(*run.policy_path, err, status);
+  if (run.policy_path && command == "preview") {
+    // Infrastructure code of several repositories: each policy for the repository it names.
+    auto policies = load_policies_reporting(*run.policy_path, policy_format_of(cl), err, status);
+    if (!policies) return std::nullopt;
+    if (policies->size() == 1) {
+      run.override_policy = std::move(policies->front().policy);
+    } else {
+      for (const auto& p : *policies) {
+        if (!p.repository.empty()) continue;
+        err << "ecrlp " << command << ": " << p.label
+            << " names no repository literally; give it as --policy FILE#ADDRESS to apply it to "
+               "every repository\n";
+        status = exit_usage;
+        return std::nullopt;
+      }
+      if (status != exit_ok) return std::nullopt;  // a policy of the file is unusable
+      run.repository_policies = std::move(*policies);
+      for (const auto& p : run.repository_policies) {
+        run.by_repository.push_back({p.repository, &p.policy.policy});
+      }
+    }
+  } else if (run.policy_path) {
+    run.override_policy = load_policy_reporting(cl, *run.policy_path, command, err, status);
     if (!run.override_policy) return std::nullopt;
   }
   auto in_use = load_in_use_reporting(cl, command, err, status);

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "options.hpp"
+#include "policy_input.hpp"
 
 namespace ecrlp::cli {
 
@@ -37,9 +38,13 @@ int usage_error(std::ostream& err, std::string_view command, std::string_view me
 [[nodiscard]] std::optional<timestamp> now_option(const command_line& cl, std::string_view command,
                                                   std::ostream& err);
 
-/// Loads a policy, printing its diagnostics to `err`. Sets `status` (max of current and this
-/// file's) and returns the policy when usable.
-[[nodiscard]] std::optional<parsed_policy> load_policy_reporting(const std::string& path,
+/// Loads the one policy `arg` names (a policy file, or FILE#ADDRESS of infrastructure code; the
+/// --policy-format of `cl`), printing diagnostics to `err`. Sets `status` (max of current and
+/// this file's; exit_usage when the file holds several policies and no ADDRESS picks one) and
+/// returns the policy when usable.
+[[nodiscard]] std::optional<parsed_policy> load_policy_reporting(const command_line& cl,
+                                                                 std::string_view arg,
+                                                                 std::string_view command,
                                                                  std::ostream& err, int& status);
 
 /// Loads and concatenates inventory pages, printing diagnostics to `err`; as above.
@@ -165,7 +170,11 @@ void warn_unmatched(std::ostream& err, std::string_view command, std::span<const
 /// repository instead of its own), `--in-use` and the snapshot.
 struct registry_run {
   std::optional<std::string> policy_path;      ///< `--policy`, when given
-  std::optional<parsed_policy> override_policy;  ///< its policy
+  std::optional<parsed_policy> override_policy;  ///< its policy, when it is one for every repository
+  /// Several policies of infrastructure code, each for the repository it names (preview only):
+  /// they replace those repositories' own policies.
+  std::vector<sourced_policy> repository_policies;
+  std::vector<repository_policy> by_repository;  ///< views of repository_policies
   in_use_input in_use;                         ///< `--in-use` / `--fail-on-in-use`
   image_input input;                           ///< with `registry` set
 

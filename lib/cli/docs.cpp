@@ -21,7 +21,15 @@
 namespace ecrlp::cli {
 namespace {
 
-static_assert(std::size(exit_code_docs) == exit_in_use + 1, "every exit code has its meaning");
+// exit_limit is the last exit code: a new one must be added to exit_code_docs too.
+static_assert(std::size(exit_code_docs) == exit_limit + 1, "every exit code has its meaning");
+constexpr bool exit_codes_in_order() {
+  for (std::size_t k = 0; k < std::size(exit_code_docs); ++k) {
+    if (static_cast<std::size_t>(exit_code_docs[k].code) != k) return false;
+  }
+  return true;
+}
+static_assert(exit_codes_in_order(), "exit_code_docs lists the codes in order");
 
 /// `text` escaped for roff: backslashes, and every '-' as a minus sign (an option copied from the
 /// page must be typed as it reads); `code` spans in bold.

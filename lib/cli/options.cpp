@@ -14,7 +14,7 @@ namespace {
 constexpr const command_def* all_commands[] = {&validate_command, &preview_command,
                                                &test_command,     &explain_command,
                                                &diff_command,     &lint_command,
-                                               &simulate_command};
+                                               &simulate_command, &plan_check_command};
 
 /// "unknown --format 'xml' (expected table, json)" or "--mode takes replay or static, not 'x'".
 std::string choice_error(const option_def& o, std::string_view value) {
@@ -201,7 +201,7 @@ std::string command_help(const command_def& cmd) {
   out += cmd.description;
   out += "\nOptions:\n";
   std::size_t width = 20;
-  for (const auto& o : cmd.options) width = std::max(width, option_synopsis(o).size() + 1);
+  for (const auto& o : cmd.options) width = std::max(width, option_synopsis(o).size() + 2);
   for (const auto& o : cmd.options) {
     out += fmt::format("  {:<{}}", option_synopsis(o), width);
     append_indented(out, o.help, width + 2);

@@ -8,6 +8,7 @@
 
 #include <ecrlp/registry.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <mutex>
 #include <vector>
@@ -52,8 +53,14 @@ registry_result evaluate_registry(const registry_snapshot& snapshot,
     if (repo.failed()) return;
     repository_result& out = result.repositories[i];
     const lifecycle_policy* policy = &no_policy;
+    const auto named = std::find_if(
+        options.repository_policies.begin(), options.repository_policies.end(),
+        [&](const repository_policy& p) { return p.repository == repo.name; });
     if (options.override_policy != nullptr) {
       policy = options.override_policy;
+      out.source = policy_source::overridden;
+    } else if (named != options.repository_policies.end() && named->policy != nullptr) {
+      policy = named->policy;
       out.source = policy_source::overridden;
     } else if (repo.policy) {
       policy = &repo.policy->policy;

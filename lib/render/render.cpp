@@ -98,6 +98,7 @@ ECRLP_DOCUMENT(simulation_document)
 ECRLP_DOCUMENT(registry_simulation_document)
 ECRLP_DOCUMENT(registry_document)
 ECRLP_DOCUMENT(registry_diff_document)
+ECRLP_DOCUMENT(plan_check_document)
 #undef ECRLP_DOCUMENT
 #undef ECRLP_WRITERS
 

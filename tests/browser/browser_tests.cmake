@@ -96,6 +96,11 @@ ecrlp_browser_page(registry_simulate
   CHARTS images-over-time bytes-over-time repo-2-images-over-time repo-2-bytes-over-time
   ARGS simulate --registry ${BROWSER_SNAP} --from 2026-07-01T00:00:00Z --to 2026-12-31T00:00:00Z
        --every 1d --format html)
+ecrlp_browser_page(plan_check
+  CHARTS changes-0 changes-1 changes-2
+  ARGS plan-check ${CMAKE_CURRENT_SOURCE_DIR}/data/plan-check/plan.json --registry ${BROWSER_SNAP}
+       --in-use ${CMAKE_CURRENT_SOURCE_DIR}/data/plan-check/in-use.txt --now 2026-11-28T06:00:00Z
+       --format html)
 
 # One test per kind of report, every check. The rule charts once cut each description to 32
 # bytes ("rule 1: Keep the 3 newest production ima") and the registry diff's repositories table
@@ -107,6 +112,7 @@ ecrlp_browser_test(simulate PAGES simulate)
 ecrlp_browser_test(registry_preview PAGES registry_preview)
 ecrlp_browser_test(registry_diff PAGES registry_diff)
 ecrlp_browser_test(registry_simulate PAGES registry_simulate)
+ecrlp_browser_test(plan_check PAGES plan_check)
 
 # The checks themselves: each fails on a page broken on purpose (a sort that compares numbers as
 # text, an explanation that never shows, an element wider than the window ...), and the intact

@@ -102,6 +102,7 @@ parse_result<parsed_policy> parse_found_policy(const found_policy& found) {
     d.byte = at.byte;
     d.line = at.line;
     d.column = at.column;
+    d.address = found.address;
   }
   if (!found.diagnostics.empty()) {  // warnings and notes of the source come first
     result.diagnostics.insert(result.diagnostics.begin(), found.diagnostics.begin(),

@@ -6,12 +6,12 @@
 #include <ecrlp/iac.hpp>
 
 #include "read/iac/iac_read.hpp"
+#include "read/input.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <cstddef>
 #include <filesystem>
-#include <fstream>
+#include <cstdint>
 #include <limits>
 #include <optional>
 #include <string>
@@ -41,60 +41,46 @@ constexpr int max_assembly_depth = 8;
 
 /// What read_file() read.
 struct file_read {
-  std::optional<std::string> content;  ///< the bytes, when they could be read within the limit
-  bool too_large = false;              ///< above the limit (no diagnostic recorded)
-  std::string head;                    ///< then, the first bytes (to tell what the file is)
+  std::optional<read::input_text> content;  ///< the text, when it could be read within the limit
+  bool too_large = false;                   ///< above the limit (no diagnostic recorded)
+  std::string head;  ///< then, the first bytes of a regular file (to tell what the file is)
 };
 
-/// The bytes of `path` (at most `limit`); a file that cannot be read gets an `io.read`
-/// diagnostic, one above the limit none (the caller names its limit).
+/// The wording of the io.* diagnostics: load_policy()'s, with this reader's limit.
+[[nodiscard]] std::string io_wording(const read::input_failure& failure, std::string_view name) {
+  return read::named_file_wording(failure, name,
+                                  " is larger than 64 MiB, ecrlp's limit for infrastructure code");
+}
+
+/// The text of `path` ("-": standard input), at most `limit` bytes, through lib/read/input (the
+/// one place files are read). A file that cannot be read gets an io.* diagnostic; one above the
+/// limit none (the caller names its limit, which depends on what the file is: `head`).
 [[nodiscard]] file_read read_file(const fs::path& path, std::size_t limit,
                                   std::vector<diagnostic>& out) {
   constexpr std::size_t head_bytes = std::size_t{64} * 1024;
-  const std::string name = path.string();
   file_read r;
-  std::error_code ec;
-  const auto status = fs::status(path, ec);
-  if (ec) {
-    out.push_back(file_error("io.read", "cannot read " + name + ": " + ec.message(), name));
-    return r;
-  }
-  if (fs::is_directory(status)) {
-    out.push_back(file_error("io.read", "cannot read " + name + ": it is a directory", name));
-    return r;
-  }
-  std::size_t want = std::numeric_limits<std::size_t>::max();
-  if (fs::is_regular_file(status)) {
-    const auto size = fs::file_size(path, ec);
-    if (!ec && size > limit) {
-      r.too_large = true;
-      want = head_bytes;  // read the head only
+  read::input_failure failure;
+  auto file = read::input_file::open(path, {.max_bytes = limit}, failure);
+  if (file) {
+    read::input_text text;
+    if (file->read_all(text, failure)) {
+      r.content = std::move(text);
+      return r;
     }
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (r.too_large) return r;
-    out.push_back(file_error(
-        "io.read", "cannot open " + name + ": " + std::generic_category().message(errno), name));
+  if (failure.problem != read::input_problem::too_large &&
+      failure.problem != read::input_problem::grew) {
+    out.push_back(read::io_diagnostic(failure, read::input_name(path), io_wording));
     return r;
   }
-  std::string content;
-  std::vector<char> buffer(std::size_t{64} * 1024);
-  while (content.size() < want &&
-         (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0)) {
-    content.append(buffer.data(), static_cast<std::size_t>(in.gcount()));
-    if (content.size() > limit) r.too_large = true;
-    if (r.too_large) break;
+  r.too_large = true;
+  // A regular file over the limit: its first bytes tell a policy file from infrastructure code.
+  auto whole = read::input_file::open(path, {.max_bytes = UINTMAX_MAX, .while_reading = false},
+                                      failure);
+  if (whole && whole->regular()) {
+    r.head.resize(std::min(head_bytes, whole->size()));
+    r.head.resize(whole->read_at(0, r.head.data(), r.head.size()));
   }
-  if (r.too_large) {
-    r.head = content.substr(0, head_bytes);
-    return r;
-  }
-  if (in.bad()) {
-    out.push_back(file_error("io.read", "error while reading " + name, name));
-    return r;
-  }
-  r.content = std::move(content);
   return r;
 }
 
@@ -104,7 +90,8 @@ struct file_read {
                                    policy_source_format format) {
   const bool policy_file =
       format == policy_source_format::policy || format == policy_source_format::aws ||
-      (format == policy_source_format::automatic && !detail::iac::looks_like_iac(r.head));
+      (format == policy_source_format::automatic && !r.head.empty() &&
+       !detail::iac::looks_like_iac(r.head));  // no head: a pipe over the larger limit
   // What load_policy() says of such a file (lib/read/policy_parser.cpp).
   if (policy_file) {
     return file_error("io.too_large",
@@ -171,7 +158,8 @@ void collect_templates(const fs::path& dir, int depth, std::vector<fs::path>& fi
       result.diagnostics.push_back(too_large(f.string(), r, policy_source_format::cloudformation));
     }
     if (!r.content) continue;
-    auto one = parse_policy_sources(*r.content, f.string(), policy_source_format::cloudformation);
+    auto one = parse_policy_sources(r.content->view(), f.string(),
+                                    policy_source_format::cloudformation);
     result.diagnostics.insert(result.diagnostics.end(), one.diagnostics.begin(),
                               one.diagnostics.end());
     if (!one.value) continue;
@@ -186,7 +174,7 @@ void collect_templates(const fs::path& dir, int depth, std::vector<fs::path>& fi
 
 parse_result<policy_document> load_policy_sources(const std::filesystem::path& file_or_dir,
                                                   policy_source_format format) {
-  const std::string name = file_or_dir.string();
+  const std::string name = read::input_name(file_or_dir);
   std::error_code ec;
   if (fs::is_directory(file_or_dir, ec) && (format == policy_source_format::automatic ||
                                             format == policy_source_format::cloudformation)) {
@@ -200,8 +188,8 @@ parse_result<policy_document> load_policy_sources(const std::filesystem::path& f
                 result.diagnostics);
   if (r.too_large) result.diagnostics.push_back(too_large(name, r, format));
   if (!r.content) return result;
-  result = parse_policy_sources(*r.content, name, format);
-  if (result.value && r.content->size() > max_policy_file_bytes &&
+  result = parse_policy_sources(r.content->view(), name, format);
+  if (result.value && r.content->view().size() > max_policy_file_bytes &&
       (result.value->format == policy_source_format::policy ||
        result.value->format == policy_source_format::aws)) {
     result.value.reset();

@@ -9,18 +9,20 @@
 #include "render/csv/csv_field.hpp"
 
 namespace ecrlp::writer::csv {
-namespace {
 
-constexpr std::string_view diff_header =
+const std::string_view diff_header =
     "imageDigest,imageTags,imagePushedAt,imageSizeInBytes,change,oldAction,"
     "oldOwnerRulePriority,newAction,newOwnerRulePriority\r\n";
+
+namespace {
 
 std::string owner_text(const image_decision& d) {
   return d.owner ? std::to_string(*d.owner) : std::string();
 }
 
-/// The rows of `doc`, each after `lead` (the repository's field and a comma, or "").
-void rows(output& out, const diff_document& doc, std::string_view lead) {
+}  // namespace
+
+void diff_rows(output& out, const diff_document& doc, std::string_view lead) {
   for (const auto& c : doc.diff.changes) {
     const image& img = doc.images[c.image_index];
     out.format("{}{},{},{},{},{},{},{},{},{}\r\n", lead, csv_field(img.digest),
@@ -30,11 +32,9 @@ void rows(output& out, const diff_document& doc, std::string_view lead) {
   }
 }
 
-}  // namespace
-
 void write(output& out, const diff_document& doc, const render_options&) {
   out.put(diff_header);
-  rows(out, doc, "");
+  diff_rows(out, doc, "");
 }
 
 void write(output& out, const registry_diff_document& doc, const render_options&) {
@@ -43,7 +43,7 @@ void write(output& out, const registry_diff_document& doc, const render_options&
   out.put(any ? "repositoryName," : "repositoryName\r\n");
   if (any) out.put(diff_header);
   for (const auto& r : doc.repositories) {
-    if (r.evaluated) rows(out, document_of(r, doc.now), csv_field(r.name) + ",");
+    if (r.evaluated) diff_rows(out, document_of(r, doc.now), csv_field(r.name) + ",");
   }
 }
 

@@ -54,9 +54,13 @@ std::string affected_sections(const registry_document& doc, std::size_t max_rows
     const std::size_t here = o.result->expiring + o.result->transitioning;
     if (here == 0) continue;
     const repository_snapshot& repo = doc.snapshot.repositories[k];
+    const auto named = std::find_if(
+        doc.repository_policies.begin(), doc.repository_policies.end(),
+        [&](const repository_policy& p) { return p.repository == repo.name && p.policy != nullptr; });
     const lifecycle_policy& policy =
-        doc.policy_override != nullptr ? *doc.policy_override
-                                       : (repo.policy ? repo.policy->policy : no_policy);
+        doc.policy_override != nullptr              ? *doc.policy_override
+        : named != doc.repository_policies.end() ? *named->policy
+                                                 : (repo.policy ? repo.policy->policy : no_policy);
     const explainer ex(policy, o.images,
                        {.now = doc.now,
                         .indexes = repo.images.indexes,
@@ -85,6 +89,9 @@ std::string registry_page(const registry_document& doc, std::size_t max_rows) {
                  group_digits(doc.total.before.images), human_bytes(doc.total.before.bytes),
                  doc.override_policy.empty()
                      ? std::string("each repository's own lifecycle policy")
+                 : !doc.repository_policies.empty()
+                     ? "those of " + html_escape(doc.override_policy) +
+                           " for the repositories it names, the others their own"
                      : html_escape(doc.override_policy) + " applied to every repository (what-if)");
   // In-use violations first.
   if (doc.in_use.given) {

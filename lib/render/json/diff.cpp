@@ -5,6 +5,7 @@
 #include "document/phrases.hpp"
 #include "render/json/json.hpp"
 #include "render/json/json_writer.hpp"
+#include "render/json/parts.hpp"
 
 namespace ecrlp::writer::json {
 namespace {
@@ -45,6 +46,8 @@ void decision(json_writer& w, const image_decision& d) {
   w.end_object();
 }
 
+}  // namespace
+
 void diff_object(json_writer& w, const diff_document& doc) {
   const policy_diff& d = doc.diff;
   w.begin_object();
@@ -76,8 +79,6 @@ void diff_object(json_writer& w, const diff_document& doc) {
   w.end_array();
   w.end_object();
 }
-
-}  // namespace
 
 void write(output& out, const diff_document& doc, const render_options&) {
   json_writer w(out, 2);

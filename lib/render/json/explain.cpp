@@ -6,6 +6,7 @@
 
 #include "document/explanation.hpp"
 #include "render/json/json.hpp"
+#include "render/json/parts.hpp"
 #include "render/json/json_writer.hpp"
 
 namespace ecrlp::writer::json {
@@ -91,13 +92,7 @@ void explanation(json_writer& w, const explain_document& doc) {
       w.key("inUse").begin_array();
       for (const std::size_t k : detail::in_use_refs_of(*in_use, i)) {
         if (k >= in_use->refs.size()) continue;
-        const auto& r = in_use->refs[k];
-        w.begin_object();
-        w.key("reference").string(r.text);
-        w.key("file").string(r.source);
-        if (r.line != 0) w.key("line").number(r.line);
-        if (!r.pointer.empty()) w.key("pointer").string(r.pointer);
-        w.end_object();
+        reference_object(w, in_use->refs[k]);
       }
       w.end_array();
       if (i < in_use->matches.size() && !in_use->matches[i].through.empty()) {

@@ -47,11 +47,11 @@ void write(output& out, const lint_document& doc, const render_options&) {
 void write(output& out, const registry_lint_document& doc, const render_options&) {
   json_writer w(out, 2);
   w.begin_object();
-  w.key("repositories").begin_array();
+  w.key(doc.by_policy ? "policies" : "repositories").begin_array();
   for (const auto& r : doc.repositories) {
     if (!r.has_policy) continue;
     w.begin_object();
-    w.key("repositoryName").string(r.name);
+    w.key(doc.by_policy ? "address" : "repositoryName").string(r.name);
     lint_object(w.key("lint"), lint_document{r.findings, r.file});
     w.end_object();
   }

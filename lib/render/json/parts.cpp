@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "render/json/parts.hpp"
 
+#include "document/phrases.hpp"
+
 namespace ecrlp::writer::json {
 
 void findings(json_writer& w, const finding_counts& f, severity_keys keys) {
@@ -37,6 +39,7 @@ void diagnostic_members_of(json_writer& w, const diagnostic& d, diagnostic_membe
   w.key("code").string(d.code);
   if (members != diagnostic_members::brief) {
     if (!d.file.empty()) w.key("file").string(d.file);
+    if (!d.address.empty()) w.key("address").string(d.address);
     if (members == diagnostic_members::full || !d.pointer.empty()) {
       w.key("pointer").string(d.pointer);
     }
@@ -63,6 +66,39 @@ void diagnostics_array(json_writer& w, std::span<const diagnostic> diags,
 
 double json_dollars(double dollars) noexcept {
   return static_cast<double>(to_cents(dollars)) / 100.0;
+}
+
+void reference_object(json_writer& w, const in_use_ref& r) {
+  w.begin_object();
+  w.key("reference").string(r.text);
+  w.key("file").string(r.source);
+  if (r.line != 0) w.key("line").number(r.line);
+  if (!r.pointer.empty()) w.key("pointer").string(r.pointer);
+  w.end_object();
+}
+
+void violation_members(json_writer& w, std::span<const image> images, const in_use_violation& v,
+                       std::span<const in_use_ref> refs) {
+  const image& img = images[v.image_index];
+  w.key("imageDigest").string(img.digest);
+  if (!img.tags.empty()) w.key("imageTags").strings(img.tags);
+  w.key("imagePushedAt").timestamp(img.pushed_at);
+  w.key("action").string(detail::action_api(v.action));
+  w.key("appliedRulePriority").number(v.rule_priority);
+  if (v.related == relation::referrer) w.key("followsSubject").boolean(true);
+  w.key("inUseReferences").begin_array();
+  for (const std::size_t k : v.refs) {
+    if (k >= refs.size()) continue;
+    reference_object(w, refs[k]);
+  }
+  w.end_array();
+  if (!v.through.empty()) {
+    w.key("throughIndexes").begin_array();
+    for (const std::size_t t : v.through) {
+      if (t < images.size()) w.string(images[t].digest);
+    }
+    w.end_array();
+  }
 }
 
 }  // namespace ecrlp::writer::json

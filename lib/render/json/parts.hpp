@@ -4,8 +4,10 @@
 // Pieces several JSON documents share: findings, totals, diagnostics, impact.
 
 #include <ecrlp/diagnostic.hpp>
+#include <ecrlp/document.hpp>
 #include <ecrlp/image.hpp>
 #include <ecrlp/impact.hpp>
+#include <ecrlp/in_use.hpp>
 #include <ecrlp/simulate.hpp>
 #include <ecrlp/totals.hpp>
 
@@ -41,6 +43,19 @@ void diagnostic_members_of(json_writer& w, const diagnostic& d, diagnostic_membe
 /// An array of diagnostic objects.
 void diagnostics_array(json_writer& w, std::span<const diagnostic> diags,
                        diagnostic_members members);
+
+/// An in-use reference: {"reference", "file", "line"?, "pointer"?}.
+void reference_object(json_writer& w, const in_use_ref& r);
+
+/// The members of an in-use violation object (the registry preview's and the plan check's):
+/// imageDigest, imageTags?, imagePushedAt, action, appliedRulePriority, followsSubject?,
+/// inUseReferences, throughIndexes?. The caller opens and closes the object.
+void violation_members(json_writer& w, std::span<const image> images, const in_use_violation& v,
+                       std::span<const in_use_ref> refs);
+
+/// An `ecrlp diff` object: {"now", "images", "old", "new", "changes", "changedImages"}
+/// (docs/diff.md), as `ecrlp diff --format json` writes it.
+void diff_object(json_writer& w, const diff_document& doc);
 
 /// Dollars rounded to whole cents, as a JSON number (12.34).
 [[nodiscard]] double json_dollars(double dollars) noexcept;

@@ -56,38 +56,6 @@ void impact_object(json_writer& w, const impact& e, bool with_rules) {
   w.end_object();
 }
 
-void violation(json_writer& w, const repository_outcome& o, const in_use_violation& v,
-               const in_use_view& in_use) {
-  const image& img = o.images[v.image_index];
-  w.begin_object();
-  if (!o.name.empty()) w.key("repositoryName").string(o.name);
-  w.key("imageDigest").string(img.digest);
-  if (!img.tags.empty()) w.key("imageTags").strings(img.tags);
-  w.key("imagePushedAt").timestamp(img.pushed_at);
-  w.key("action").string(detail::action_api(v.action));
-  w.key("appliedRulePriority").number(v.rule_priority);
-  if (v.related == relation::referrer) w.key("followsSubject").boolean(true);
-  w.key("inUseReferences").begin_array();
-  for (const std::size_t k : v.refs) {
-    if (k >= in_use.refs.size()) continue;
-    const auto& r = in_use.refs[k];
-    w.begin_object();
-    w.key("reference").string(r.text);
-    w.key("file").string(r.source);
-    if (r.line != 0) w.key("line").number(r.line);
-    if (!r.pointer.empty()) w.key("pointer").string(r.pointer);
-    w.end_object();
-  }
-  w.end_array();
-  if (!v.through.empty()) {
-    w.key("throughIndexes").begin_array();
-    for (const std::size_t t : v.through) {
-      if (t < o.images.size()) w.string(o.images[t].digest);
-    }
-    w.end_array();
-  }
-  w.end_object();
-}
 
 void preview_results(json_writer& w, const repository_outcome& o) {
   w.key("previewResults").begin_array();
@@ -167,7 +135,12 @@ void write(output& out, const registry_document& doc, const render_options&) {
   if (doc.in_use.given) {
     w.key("ecrlpInUseViolations").begin_array();
     for (const auto& o : doc.outcomes) {
-      for (const auto& v : o.violations) violation(w, o, v, doc.in_use);
+      for (const auto& v : o.violations) {
+        w.begin_object();
+        if (!o.name.empty()) w.key("repositoryName").string(o.name);
+        violation_members(w, o.images, v, doc.in_use.refs);
+        w.end_object();
+      }
     }
     w.end_array();
   }
@@ -184,7 +157,7 @@ void write(output& out, const registry_document& doc, const render_options&) {
     w.key("policy").string("own");
   } else {
     w.key("policy").begin_object();
-    w.key("override").string(doc.override_policy);
+    w.key(doc.repository_policies.empty() ? "override" : "perRepository").string(doc.override_policy);
     w.end_object();
   }
   w.key("repositories").begin_array();
@@ -201,7 +174,8 @@ void write(output& out, const registry_document& doc, const render_options&) {
   w.key("inUseViolations").number(violation_count(doc.outcomes));
   preview_totals_members(w, res.totals);
   w.end_object();
-  impact_object(w.key("ecrlpImpact"), doc.total, !doc.override_policy.empty());
+  impact_object(w.key("ecrlpImpact"), doc.total,
+                !doc.override_policy.empty() && doc.repository_policies.empty());
   w.end_object();
   w.finish();
   out.put('\n');

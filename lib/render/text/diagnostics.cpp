@@ -13,6 +13,7 @@ void write(output& out, const diagnostics_document& doc, const render_options&) 
     out.put(d.file.empty() ? std::string_view("<input>") : std::string_view(d.file));
     if (d.line != 0) out.format(":{}:{}", d.line, d.column);
     out.format(": {}[{}]", to_string(d.level), d.code);
+    if (!d.address.empty()) out.format(" in {}", d.address);
     if (!d.pointer.empty()) out.format(" at {}", d.pointer);
     out.format(": {}\n", d.message);
     if (!d.aws_message.empty()) out.format("    ECR says: {}\n", d.aws_message);

@@ -29,10 +29,11 @@ void write(output& out, const lint_document& doc, const render_options& options)
 void write(output& out, const registry_lint_document& doc, const render_options& options) {
   bool first = true;
   for (const auto& r : doc.repositories) {
+    const std::string_view what = doc.by_policy ? "Policy" : "Repository";
     if (!r.has_policy) {
-      out.format("{}Repository {}: no lifecycle policy\n", first ? "" : "\n", r.name);
+      out.format("{}{} {}: no lifecycle policy\n", first ? "" : "\n", what, r.name);
     } else {
-      out.format("{}Repository {}\n", first ? "" : "\n", r.name);
+      out.format("{}{} {}\n", first ? "" : "\n", what, r.name);
       write(out, lint_document{r.findings, r.file}, options);
     }
     first = false;

@@ -156,23 +156,9 @@ void impact_section(output& out, const impact& im) {
         dollars_text(im.archive_minimum_charge()), human_bytes(im.transitioned.bytes),
         im.prices.archive_minimum_days);
   }
-  table findings({{"Findings", left, 12},
-                  {"Total", right, 9},
-                  {"Critical", right, 9},
-                  {"High", right, 9},
-                  {"Medium", right, 9},
-                  {"Low", right, 9},
-                  {"Info", right, 9},
-                  {"Undefined", right, 9}});
-  const auto row = [&](std::string label, const finding_counts& f) {
-    findings.row({std::move(label), group_digits(f.total()), group_digits(f.critical),
-                  group_digits(f.high), group_digits(f.medium), group_digits(f.low),
-                  group_digits(f.informational), group_digits(f.undefined)});
-  };
-  row("  before", im.before.findings);
-  row("  after", im.after.findings);
-  row("  removed", im.expired.findings);
-  findings.write(out);
+  findings_table(out, 12, {{"  before", &im.before.findings},
+                                           {"  after", &im.after.findings},
+                                           {"  removed", &im.expired.findings}});
   table by_rule({{"Rule", right, 8},
                  {"Expired", right, 9},
                  {"Freed", right, 10},

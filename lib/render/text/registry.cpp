@@ -96,22 +96,8 @@ void impact_table(output& out, const impact& e, bool with_rules) {
     out.format("  Archive minimum:      {} committed ({} days at the archive price)\n",
                dollars_text(e.archive_minimum_charge()), e.prices.archive_minimum_days);
   }
-  table findings({{"Findings", left, 20},
-                  {"Total", right, 9},
-                  {"Critical", right, 9},
-                  {"High", right, 9},
-                  {"Medium", right, 9},
-                  {"Low", right, 9},
-                  {"Info", right, 9},
-                  {"Undefined", right, 9}});
-  const auto row = [&](std::string label, const finding_counts& c) {
-    findings.row({std::move(label), group_digits(c.total()), group_digits(c.critical),
-                  group_digits(c.high), group_digits(c.medium), group_digits(c.low),
-                  group_digits(c.informational), group_digits(c.undefined)});
-  };
-  row("  before", e.before.findings);
-  row("  after", e.after.findings);
-  findings.write(out);
+  findings_table(out, 20, {{"  before", &e.before.findings},
+                                           {"  after", &e.after.findings}});
   if (!with_rules) return;
   table rules({{"Rule", right, 8},
                {"Expired", right, 8},
@@ -187,6 +173,10 @@ void write(output& out, const registry_document& doc, const render_options&) {
              group_digits(doc.total.before.images), human_bytes(doc.total.before.bytes));
   if (doc.override_policy.empty()) {
     out.put("Policy: each repository's own lifecycle policy\n\n");
+  } else if (!doc.repository_policies.empty()) {
+    out.format("Policy: those of {} for the {} repositor{} it names; the others their own\n\n",
+               doc.override_policy, doc.repository_policies.size(),
+               doc.repository_policies.size() == 1 ? "y" : "ies");
   } else {
     out.format("Policy: {} applied to every repository (what-if)\n\n", doc.override_policy);
   }
@@ -194,7 +184,7 @@ void write(output& out, const registry_document& doc, const render_options&) {
   repositories(out, doc);
   out.put("\n");
   // Rules merged by priority mean one rule only when one policy was applied everywhere.
-  impact_table(out, doc.total, !doc.override_policy.empty());
+  impact_table(out, doc.total, !doc.override_policy.empty() && doc.repository_policies.empty());
 }
 
 }  // namespace ecrlp::writer::text

@@ -6,6 +6,7 @@
 // row right (nothing is ever cut); a column can instead grow to its widest cell (in bytes).
 
 #include <algorithm>
+#include <initializer_list>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -13,6 +14,10 @@
 #include <vector>
 
 #include <fmt/format.h>
+
+#include <ecrlp/image.hpp>
+
+#include "support/text.hpp"
 
 #include "render/output.hpp"
 
@@ -107,5 +112,27 @@ class table {
   std::string_view indent_;
   std::vector<row_data> rows_;
 };
+
+/// Scan findings by severity, one row a label ("  before", "  after", ...), the label column
+/// `label_width` wide: the findings table of the preview's and the registry's impact.
+inline void findings_table(
+    output& out, std::size_t label_width,
+    std::initializer_list<std::pair<std::string_view, const finding_counts*>> rows) {
+  table t({{"Findings", left, label_width},
+           {"Total", right, 9},
+           {"Critical", right, 9},
+           {"High", right, 9},
+           {"Medium", right, 9},
+           {"Low", right, 9},
+           {"Info", right, 9},
+           {"Undefined", right, 9}});
+  for (const auto& [label, f] : rows) {
+    t.row({std::string(label), detail::group_digits(f->total()), detail::group_digits(f->critical),
+           detail::group_digits(f->high), detail::group_digits(f->medium),
+           detail::group_digits(f->low), detail::group_digits(f->informational),
+           detail::group_digits(f->undefined)});
+  }
+  t.write(out);
+}
 
 }  // namespace ecrlp::writer::text

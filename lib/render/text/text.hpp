@@ -23,5 +23,6 @@ void write(output& out, const simulation_document& doc, const render_options& op
 void write(output& out, const registry_simulation_document& doc, const render_options& options);
 void write(output& out, const registry_document& doc, const render_options& options);
 void write(output& out, const registry_diff_document& doc, const render_options& options);
+void write(output& out, const plan_check_document& doc, const render_options& options);
 
 }  // namespace ecrlp::writer::text
