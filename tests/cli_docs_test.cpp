@@ -103,7 +103,7 @@ TEST_CASE("docs: every option the parser accepts is in the man page and both com
       CHECK(zsh.find("--" + std::string(o.name) + (o.type == value_type::none ? "[" : "=[")) !=
             std::string::npos);
       for (const auto& choice : o.choices)
-        CHECK(man.find(std::string(choice)) != std::string::npos);
+        CHECK(man.find(roff_dashes(choice)) != std::string::npos);
       if (o.type == value_type::choice) {
         CHECK(bash.find(flag + ") _ecrlp_words '" + joined(o.choices) + "'") != std::string::npos);
         CHECK(zsh.find(":(" + joined(o.choices) + ")'") != std::string::npos);
