@@ -52,7 +52,8 @@ Given a lifecycle policy and an export of a repository's images (aws ecr
 describe-images), or a snapshot of a whole registry, ecrlp tells which images
 the policy would expire or archive, which rule acts on each image and which
 rule protects it, and what that frees in bytes and findings: validate,
-preview, explain, diff, lint, simulate and unit tests of policies.")
+preview, explain, diff, lint, simulate, the pull-request check of a Terraform
+plan or CloudFormation change (plan-check) and unit tests of policies.")
 
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME libecrlp-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
