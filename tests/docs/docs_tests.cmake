@@ -2,7 +2,7 @@
 # The man pages and shell completions the build generates (cmake/docs.cmake, into build/docs),
 # checked against the real ecrlp. Label "docs". The [docs] cases of ecrlp-tests check the same
 # generators in-process against the option tables and the parser. The completion tests run ecrlp
-# about 60 times: 3 to 8 s, but up to 40 s under the sanitizers of scripts/test's second pass.
+# about 70 times: 3 to 8 s, but about a minute under the sanitizers of scripts/test's second pass.
 set(ECRLP_DOCS_TEST_DIR ${CMAKE_CURRENT_LIST_DIR})
 foreach(what man zsh)
   if(what STREQUAL "man")
