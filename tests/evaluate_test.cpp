@@ -468,7 +468,7 @@ TEST_CASE("TC-17 storage-class disjointness: a standard any rule ignores ARCHIVE
 }
 
 TEST_CASE("TC-18 manifest-list child: an untagged child of a live index is neither expired nor "
-          "counted; --independent-images and unknown manifests evaluate it on its own",
+          "counted, --independent-images and unknown manifests evaluate it on its own",
           "[evaluate][relations]") {
   // INDEX is a manifest list whose children CHILD-1/CHILD-2 are untagged and older.
   const std::vector<ecrlp::image> images{make_image("INDEX", {"v1"}, days_ago(5)),
@@ -708,7 +708,7 @@ TEST_CASE("ecrlp decision 2: equal reference times rank by digest, smaller diges
   }
 }
 
-TEST_CASE("ecrlp decision 3: storage class comes from imageStatus; ACTIVATING is selected by no "
+TEST_CASE("ecrlp decision 3: storage class comes from imageStatus: ACTIVATING is selected by no "
           "rule",
           "[evaluate]") {
   auto activating = make_image("ACT", {"v9"}, now - hours{1});

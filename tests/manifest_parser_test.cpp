@@ -325,7 +325,7 @@ TEST_CASE("wrong types and missing fields name the place", "[manifest_parser]") 
   }
 }
 
-TEST_CASE("a digest listed twice is a warning; the first listing is kept", "[manifest_parser]") {
+TEST_CASE("a digest listed twice is a warning: the first listing is kept", "[manifest_parser]") {
   const auto r = parse_index_manifests(
       batch({entry(d1, index_text(oci_index, {d2, d3})), entry(d1, index_text(oci_index, {d4}))}),
       "dup.json");

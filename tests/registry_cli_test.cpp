@@ -225,7 +225,7 @@ TEST_CASE("registry preview: totals match an independent recomputation from the 
   }
 }
 
-TEST_CASE("registry preview: an in-use image the policy removes is listed first; exit 4",
+TEST_CASE("registry preview: an in-use image the policy removes is listed first: exit 4",
           "[registry_cli]") {
   struct variant {
     std::string policy;
@@ -462,7 +462,7 @@ TEST_CASE("simulate --in-use: the first removal step agrees with previews around
   CHECK(preview_at(before) == 0);
 }
 
-TEST_CASE("explain --registry --in-use names the references; JSON has inUse", "[registry_cli]") {
+TEST_CASE("explain --registry --in-use names the references: JSON has inUse", "[registry_cli]") {
   const auto r = run_cli({"explain", "--registry", snapshot_dir, "--image", "v1.4.2", "--now",
                           now_text, "--in-use", data + "in-use.txt", "--format", "json"});
   REQUIRE(r.status == 0);

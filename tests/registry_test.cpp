@@ -604,7 +604,7 @@ TEST_CASE("top-level errors leave no value", "[registry]") {
   CHECK_FALSE(s.diagnostics[0].file.empty());
 }
 
-TEST_CASE("links are followed only inside the snapshot; only regular files are read",
+TEST_CASE("links are followed only inside the snapshot: only regular files are read",
           "[registry]") {
   scratch_dir tmp("links");
   const fs::path snap = copy_fixture(tmp, "ok");

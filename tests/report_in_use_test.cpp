@@ -263,7 +263,7 @@ TEST_CASE("table: the impact section has compute_impact's figures", "[report][im
   CHECK(ecrlp::to_cents(f.im.archive_minimum_charge()) == 210);
 }
 
-TEST_CASE("JSON: violations before previewResults; the rest unchanged", "[report][in_use]") {
+TEST_CASE("JSON: violations before previewResults: the rest unchanged", "[report][in_use]") {
   const fixture f;
   const auto plain = ordered_json::parse(ecrlp::render(f.plain(), ecrlp::output_format::json));
   auto j = ordered_json::parse(ecrlp::render(f.with_in_use(), ecrlp::output_format::json));

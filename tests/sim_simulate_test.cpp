@@ -421,7 +421,7 @@ TEST_CASE("bad push rates are errors", "[simulate]") {
   CHECK(sim.synthetic.empty());
 }
 
-TEST_CASE("a live index guards its children until it is expired; they go at the next step",
+TEST_CASE("a live index guards its children until it is expired: they go at the next step",
           "[simulate][relations]") {
   // INDEX is pushed on day 0 with two untagged children; NEW (day 5) replaces it under the any
   // count rule (keep 1). Untagged images older than 1 day expire, but not while INDEX lives.

@@ -125,7 +125,7 @@ run("ecrlp --help (unpacked)" ${WORK}/root/usr/bin/ecrlp --help)
 string(REGEX MATCH "\nCommands:\n([^\n]+\n)+" listed "${last_output}")
 string(REGEX MATCHALL "\n  [a-z-]+ " commands "${listed}")
 string(REGEX REPLACE "\n  ([a-z-]+) " "usr/share/man/man1/ecrlp-\\1.1.gz" pages "${commands}")
-foreach(f usr/bin/ecrlp usr/share/man/man1/ecrlp.1.gz ${pages}
+foreach(f usr/bin/ecrlp usr/share/man/man1/ecrlp.1.gz ${pages} usr/share/ecrlp/export-registry.sh
           usr/share/bash-completion/completions/ecrlp usr/share/zsh/vendor-completions/_ecrlp)
   if(NOT f IN_LIST cli_files)
     problem("ecrlp lacks /${f}")
@@ -141,7 +141,7 @@ foreach(f usr/include/ecrlp/evaluate.hpp usr/include/ecrlp/version.hpp
 endforeach()
 foreach(f IN LISTS cli_files)
   if(NOT f MATCHES
-     "^usr/(bin/ecrlp|share/man/man1/ecrlp[-a-z]*\\.1\\.gz|share/bash-completion/|share/zsh/)")
+     "^usr/(bin/ecrlp|share/man/man1/ecrlp[-a-z]*\\.1\\.gz|share/bash-completion/|share/zsh/|share/ecrlp/export-registry\\.sh$)")
     problem("ecrlp holds /${f}, which is not the command's")
   endif()
 endforeach()
