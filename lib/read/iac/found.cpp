@@ -32,23 +32,12 @@ void set_text(found_policy& p, const source_file& src, const json_value& node) {
 }
 
 std::string describe(const json_value& v, bool yaml) {
-  switch (v.kind) {
-    case json_kind::null:
-      return "null";
-    case json_kind::boolean:
-      return v.boolean ? "true" : "false";
-    case json_kind::integer:
-    case json_kind::unsigned_integer:
-    case json_kind::floating:
-      return "a number";
-    case json_kind::string:
-      return "a string";
-    case json_kind::array:
-      return yaml ? "a sequence" : "an array";
-    case json_kind::object:
-      return yaml ? "a mapping" : "an object";
-  }
-  return "?";
+  // As the other readers name a value's type (kind_phrase), but a boolean by its value and YAML's
+  // collections by YAML's words.
+  if (v.kind == json_kind::boolean) return v.boolean ? "true" : "false";
+  if (yaml && v.kind == json_kind::array) return "a sequence";
+  if (yaml && v.kind == json_kind::object) return "a mapping";
+  return kind_phrase(v);
 }
 
 }  // namespace detail::iac

@@ -26,18 +26,14 @@ using detail::human_bytes;
 std::string in_use_section(const plan_check_document& doc) {
   if (!doc.in_use_given) return {};
   if (doc.violation_count() == 0) {
-    return "<div id=\"in-use\" style=\"border:2px solid #2e8b57;background:#eef8f1;"
-           "padding:0.3em 1em;margin:1em 0\"><p><strong>In use:</strong> no in-use image is "
-           "expired or transitioned after the changes.</p></div>\n";
+    return in_use_clear_panel("no in-use image is expired or transitioned after the changes.");
   }
-  std::string out = fmt::format(
-      "<div id=\"in-use\" style=\"border:2px solid {0};background:#fdf0ef;padding:0.3em 1em;"
-      "margin:1em 0\">\n<h2 style=\"margin-top:0.5em;border:none;color:{0}\">IN USE: {1} "
-      "running image{2} would be removed</h2>\n"
-      "<table class=\"sortable\" id=\"in-use-violations\"><thead><tr><th>Change</th>"
-      "<th>Removed by</th><th>Action</th><th>Digest</th><th>Tags</th><th>In use as</th></tr></thead>"
-      "<tbody>\n",
-      in_use_color, group_digits(doc.violation_count()), detail::plural_s(doc.violation_count()));
+  std::string out = in_use_alert_open(fmt::format("IN USE: {} running image{} would be removed",
+                                                  group_digits(doc.violation_count()),
+                                                  detail::plural_s(doc.violation_count())));
+  out += "<table class=\"sortable\" id=\"in-use-violations\"><thead><tr><th>Change</th>"
+         "<th>Removed by</th><th>Action</th><th>Digest</th><th>Tags</th><th>In use as</th></tr>"
+         "</thead><tbody>\n";
   for (const auto& c : doc.changes) {
     for (std::size_t k = 0; k < c.violations.size(); ++k) {
       const auto& v = c.violations[k];

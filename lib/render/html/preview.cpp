@@ -31,19 +31,12 @@ std::string in_use_panel(const preview_document& doc, const std::vector<bool>& i
   std::string out;
   auto it = std::back_inserter(out);
   if (violations.empty()) {
-    fmt::format_to(it,
-                   "<div id=\"in-use\" style=\"border:2px solid #2e8b57;background:#eef8f1;"
-                   "padding:0.3em 1em;margin:1em 0\"><p><strong>In use:</strong> {} running "
-                   "image{}; none is expired or transitioned.</p></div>\n",
-                   group_digits(running), running == 1 ? "" : "s");
-    return out;
+    return in_use_clear_panel(fmt::format("{} running image{}; none is expired or transitioned.",
+                                          group_digits(running), running == 1 ? "" : "s"));
   }
-  fmt::format_to(it,
-                 "<div id=\"in-use\" style=\"border:2px solid {0};background:#fdf0ef;"
-                 "padding:0.3em 1em;margin:1em 0\">\n<h2 style=\"margin-top:0.5em;border:none;"
-                 "color:{0}\">IN USE: {1} of {2} running image{3} would be removed</h2>\n",
-                 in_use_color, group_digits(violations.size()), group_digits(running),
-                 running == 1 ? "" : "s");
+  out += in_use_alert_open(fmt::format("IN USE: {} of {} running image{} would be removed",
+                                       group_digits(violations.size()), group_digits(running),
+                                       running == 1 ? "" : "s"));
   out += "<table class=\"sortable\" id=\"in-use-violations\"><thead><tr><th>Action</th>"
          "<th class=\"n\">Rule</th><th>Digest</th><th>Tags</th><th>Pushed</th>"
          "<th class=\"n\">Size</th><th>In use as</th></tr></thead><tbody>\n";

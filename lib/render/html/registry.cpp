@@ -97,15 +97,10 @@ std::string registry_page(const registry_document& doc, std::size_t max_rows) {
   if (doc.in_use.given) {
     const std::size_t n = violation_count(doc.outcomes);
     if (n == 0) {
-      out += "<div id=\"in-use\" style=\"border:2px solid #2e8b57;background:#eef8f1;"
-             "padding:0.3em 1em;margin:1em 0\"><p><strong>In use:</strong> no in-use image is "
-             "expired or transitioned.</p></div>\n";
+      out += in_use_clear_panel("no in-use image is expired or transitioned.");
     } else {
-      fmt::format_to(it,
-                     "<div id=\"in-use\" style=\"border:2px solid #b3261e;background:#fdf0ef;"
-                     "padding:0.3em 1em;margin:1em 0\">\n<h2 style=\"margin-top:0.5em;border:none;"
-                     "color:#b3261e\">IN USE: {} running image{} would be removed</h2>\n",
-                     n, n == 1 ? "" : "s");
+      out += in_use_alert_open(
+          fmt::format("IN USE: {} running image{} would be removed", n, n == 1 ? "" : "s"));
       out += "<table class=\"sortable\" id=\"in-use-violations\"><thead><tr><th>Repository</th>"
              "<th>Action</th><th class=\"n\">Rule</th><th>Digest</th><th>Tags</th>"
              "<th>In use as</th></tr></thead><tbody>\n";

@@ -200,4 +200,17 @@ std::string affected_images_table(std::string_view id, std::span<const image> im
   return out;
 }
 
+std::string in_use_clear_panel(std::string_view sentence) {
+  return fmt::format("<div id=\"in-use\" style=\"border:2px solid #2e8b57;background:#eef8f1;"
+                     "padding:0.3em 1em;margin:1em 0\"><p><strong>In use:</strong> {}</p></div>\n",
+                     sentence);
+}
+
+std::string in_use_alert_open(std::string_view heading) {
+  return fmt::format("<div id=\"in-use\" style=\"border:2px solid {0};background:#fdf0ef;"
+                     "padding:0.3em 1em;margin:1em 0\">\n<h2 style=\"margin-top:0.5em;border:none;"
+                     "color:{0}\">{1}</h2>\n",
+                     in_use_color, heading);
+}
+
 }  // namespace ecrlp::writer::html

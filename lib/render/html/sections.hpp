@@ -17,6 +17,14 @@ namespace ecrlp::writer::html {
 /// The colour that marks what is in use.
 inline constexpr std::string_view in_use_color = "#b3261e";
 
+/// The in-use panel, first on a page, when no in-use image is removed: "In use:" and `sentence`
+/// (HTML) in a green frame.
+[[nodiscard]] std::string in_use_clear_panel(std::string_view sentence);
+
+/// The in-use panel when in-use images are removed: the red frame opened and its heading
+/// (`heading`, HTML); the caller writes the violations and closes the frame with "</div>\n".
+[[nodiscard]] std::string in_use_alert_open(std::string_view heading);
+
 /// One row of the before/after charts: images by storage class.
 struct class_row {
   std::string label;
